@@ -1,0 +1,608 @@
+"""
+phi1.py: phi-1 ("Textbooks Are All You Need", Gunasekar et al. 2023) in one readable file.
+
+What is here, top to bottom:
+  1. the codegen-350M-mono tokenizer phi-1 uses, on tiktoken (GPT-2 BPE + 38 whitespace tokens)
+  2. PhiConfig and its presets: tiny (a laptop CPU), small (phi-1-small, 350M), phi1 (1.3B)
+  3. the model: LayerNorm, rotary embedding, attention, MLP, the parallel block, Phi
+  4. checkpoints: load/save the Hugging Face PhiForCausalLM format (and Microsoft's older
+     MixFormer format), so real microsoft/phi-1 weights give the same logits as transformers
+  5. generation with a preallocated KV cache
+  6. training: pretrain on CodeTextbook, finetune on CodeExercises, one GPU or many (torchrun)
+  7. the command line
+
+Run:
+  python phi1.py --tiny                  # the whole recipe on a CPU in minutes
+  python phi1.py --small                 # phi-1-small on one GPU
+  python phi1.py sample --init-from DIR --prompt 'def fib(n):' --temperature 0
+
+What it deliberately leaves out: MBPP and other benchmarks, tensor/pipeline parallelism, and
+the paper's GPT-3.5/GPT-4 data (data_gen.py makes offline stand-ins; see README).
+"""
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# -----------------------------------------------------------------------------
+# 1. Tokenizer: codegen-350M-mono = GPT-2's byte-level BPE (tiktoken's r50k_base) plus 38 tokens
+# for runs of spaces and tabs. Hugging Face matches those added tokens *before* BPE, leftmost-longest,
+# and BPE-encodes the pieces in between separately. Code is full of indentation, so this saves a
+# lot of tokens: "    return" is 2 tokens instead of 5.
+
+EOT = 50256  # <|endoftext|>: separates documents, and ends a generation
+# ids 50257..50286 are runs of 31..2 spaces (id = 50288 - n); ids 50287..50294 runs of 9..2 tabs.
+WHITESPACE_TOKENS = {" " * n: 50288 - n for n in range(2, 32)} | {"\t" * n: 50296 - n for n in range(2, 10)}
+_WHITESPACE_RE = re.compile(r"( {2,31}|\t{2,9})")  # greedy and leftmost = HF's leftmost-longest here
+
+
+class Tokenizer:
+    def __init__(self):
+        import tiktoken  # reads TIKTOKEN_CACHE_DIR when set (offline machines), else downloads once
+
+        self.bpe = tiktoken.get_encoding("r50k_base")
+        self.eot = EOT
+        self.n_vocab = 50295  # 50257 BPE + 38 whitespace; the model pads its vocab to 51200
+        self.id_to_ws = {i: s.encode() for s, i in WHITESPACE_TOKENS.items()}
+
+    def encode(self, text):
+        return self.encode_batch([text])[0]
+
+    def encode_batch(self, texts):
+        # split every text into [bpe text, whitespace run, bpe text, ...], BPE all the text pieces
+        # in one multi-threaded tiktoken call, then stitch the ids back together
+        pieces = [_WHITESPACE_RE.split(t) for t in texts]
+        plain = [p for ps in pieces for p in ps[0::2]]
+        encoded = iter(self.bpe.encode_batch(plain, allowed_special={"<|endoftext|>"}))
+        out = []
+        for ps in pieces:
+            ids = []
+            for j, p in enumerate(ps):
+                if j % 2:
+                    ids.append(WHITESPACE_TOKENS[p])
+                else:
+                    ids.extend(next(encoded))
+            out.append(ids)
+        return out
+
+    def decode_bytes(self, ids):
+        out, run = [], []
+        for i in ids:
+            if i in self.id_to_ws:
+                out.append(self.bpe.decode_bytes(run))
+                out.append(self.id_to_ws[i])
+                run = []
+            elif i < 50257:
+                run.append(i)
+            # ids 50295..51199 are padding rows of the embedding: they decode to nothing
+        out.append(self.bpe.decode_bytes(run))
+        return b"".join(out)
+
+    def decode(self, ids):
+        return self.decode_bytes(ids).decode("utf-8", errors="replace")
+
+
+_tokenizer = None
+
+
+def get_tokenizer():
+    global _tokenizer
+    if _tokenizer is None:
+        _tokenizer = Tokenizer()
+    return _tokenizer
+
+
+# -----------------------------------------------------------------------------
+# 2. Config. Field names follow the paper; save_pretrained maps them to transformers' PhiConfig.
+
+
+@dataclass
+class PhiConfig:
+    vocab_size: int = 51200      # 50295 real tokens, padded to a multiple of 64 for fast matmuls
+    n_layer: int = 24            # transformer blocks
+    n_embd: int = 2048           # hidden size (model width)
+    n_inner: int = 8192          # MLP inner size (4 x n_embd)
+    n_head: int = 32             # attention heads; head_dim = n_embd // n_head = 64
+    rotary_dim: int = 32         # rotary embedding on the first 32 dims of each 64-dim head
+    rope_theta: float = 10000.0  # rotary base frequency
+    block_size: int = 2048       # context length in tokens
+    layer_norm_eps: float = 1e-5
+    embd_pdrop: float = 0.0      # dropout on token embeddings
+    resid_pdrop: float = 0.0     # dropout on each branch's output (attention and MLP), paper: 0.1
+    attn_pdrop: float = 0.0      # dropout on attention probabilities, paper: 0.1
+    attn_impl: str = "sdpa"      # "sdpa" (torch), "naive" (explicit math), "fused" (kernels/)
+    ln_impl: str = "auto"        # "torch", "fused" (kernels/), "auto" = fused on GPU where it is built
+
+    @property
+    def head_dim(self):
+        return self.n_embd // self.n_head
+
+    @classmethod
+    def preset(cls, name, **overrides):
+        return cls(**(PRESETS[name] | overrides))
+
+
+# Rows of values, not branches in the code. small and phi1 are the paper's two sizes (PAPER.md);
+# tiny keeps phi-1's vocabulary and head size but is small enough to train on a laptop CPU.
+PRESETS = {
+    "tiny": dict(n_layer=4, n_embd=256, n_inner=1024, n_head=4, block_size=256),
+    "small": dict(n_layer=20, n_embd=1024, n_inner=4096, n_head=16),
+    "phi1": dict(n_layer=24, n_embd=2048, n_inner=8192, n_head=32),
+}
+
+# -----------------------------------------------------------------------------
+# 3. The model. Smallest parts first. Parameter names are transformers' PhiForCausalLM names, so a
+# real checkpoint's state_dict loads with no renaming table.
+
+
+class LayerNorm(nn.Module):
+    """LayerNorm over the last dim, with a seam: torch's kernel, or our fused one from kernels/."""
+
+    def __init__(self, n, eps, impl):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(n))
+        self.bias = nn.Parameter(torch.zeros(n))
+        self.eps, self.impl = eps, impl
+
+    def forward(self, x):
+        if self.impl == "fused" or (self.impl == "auto" and x.is_cuda and fused_kernels_built()):
+            import kernels
+
+            return kernels.layer_norm(x, self.weight, self.bias, self.eps)
+        return F.layer_norm(x, (x.size(-1),), self.weight, self.bias, self.eps)
+
+
+def rotary_cos_sin(pos, dim, theta):
+    """cos, sin for rotary embedding at integer positions pos (any shape) -> pos.shape + (dim,), fp32."""
+    inv_freq = 1.0 / theta ** (torch.arange(0, dim, 2, device=pos.device, dtype=torch.float32) / dim)
+    freqs = pos.float()[..., None] * inv_freq          # (..., dim/2)
+    emb = torch.cat((freqs, freqs), dim=-1)            # (..., dim): rotate-half layout repeats
+    return emb.cos(), emb.sin()
+
+
+def apply_rotary(x, cos, sin):
+    """Rotate the first rotary_dim dims of each head (GPT-NeoX rotate-half layout); the rest pass.
+    x: (B, H, T, D); cos, sin: (B, 1, T, R) or (1, 1, T, R) with R = rotary_dim."""
+    R = cos.size(-1)
+    x_rot, x_pass = x[..., :R].float(), x[..., R:]
+    x1, x2 = x_rot[..., : R // 2], x_rot[..., R // 2:]
+    rotated = torch.cat((-x2, x1), dim=-1)             # rotate_half: (x1, x2) -> (-x2, x1)
+    x_rot = x_rot * cos + rotated * sin                # in fp32, as the reference computes cos/sin
+    return torch.cat((x_rot.to(x.dtype), x_pass), dim=-1)
+
+
+def attention(q, k, v, impl, mask=None, dropout_p=0.0):
+    """softmax(q k^T / sqrt(D)) v over (B, H, T, D) tensors; causal when mask is None, else mask
+    (bool, True = may attend) of shape (B, 1, Tq, Tk). The three implementations agree:
+    tests hold them against each other."""
+    if impl == "naive":  # the explicit math, for reading and as the reference
+        scale = 1.0 / math.sqrt(q.size(-1))
+        att = (q.float() @ k.float().transpose(-2, -1)) * scale   # (B, H, Tq, Tk), softmax in fp32
+        if mask is None:
+            Tq, Tk = q.size(-2), k.size(-2)
+            mask = torch.ones(Tq, Tk, dtype=torch.bool, device=q.device).tril(Tk - Tq)
+        att = att.masked_fill(~mask, float("-inf")).softmax(dim=-1)
+        att = F.dropout(att, p=dropout_p, training=dropout_p > 0)
+        return (att @ v.float()).to(q.dtype)
+    if impl == "fused" and mask is None:
+        if dropout_p > 0:
+            raise ValueError("attn_impl='fused' has no attention dropout: set attn_pdrop=0 or use 'sdpa'")
+        import kernels
+
+        return kernels.attention(q, k, v, causal=True)
+    # torch picks its fastest backend (FlashAttention, memory-efficient or math); the fused kernel
+    # takes no padding mask, so batched generation of ragged prompts also comes here
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None, dropout_p=dropout_p)
+
+
+class Attention(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.q_proj = nn.Linear(cfg.n_embd, cfg.n_embd)
+        self.k_proj = nn.Linear(cfg.n_embd, cfg.n_embd)
+        self.v_proj = nn.Linear(cfg.n_embd, cfg.n_embd)
+        self.dense = nn.Linear(cfg.n_embd, cfg.n_embd)
+        self.cfg = cfg
+
+    def forward(self, x, cos, sin, cache=None, mask=None):
+        B, T, C = x.shape
+        H, D = self.cfg.n_head, self.cfg.head_dim
+        q = self.q_proj(x).view(B, T, H, D).transpose(1, 2)   # (B, H, T, D)
+        k = self.k_proj(x).view(B, T, H, D).transpose(1, 2)   # (B, H, T, D)
+        v = self.v_proj(x).view(B, T, H, D).transpose(1, 2)   # (B, H, T, D)
+        q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
+        if cache is not None:  # generation: write this step's keys/values, attend over all so far
+            k, v = cache.update(k, v)                          # (B, H, S, D), S = tokens so far
+        p = self.cfg.attn_pdrop if self.training else 0.0
+        y = attention(q, k, v, self.cfg.attn_impl, mask, p)   # (B, H, T, D)
+        y = y.transpose(1, 2).reshape(B, T, C)                 # (B, T, C): heads side by side
+        return self.dense(y)
+
+
+class MLP(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.fc1 = nn.Linear(cfg.n_embd, cfg.n_inner)
+        self.fc2 = nn.Linear(cfg.n_inner, cfg.n_embd)
+
+    def forward(self, x):
+        # gelu_new is GPT-2's tanh approximation of GELU: 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3)))
+        return self.fc2(F.gelu(self.fc1(x), approximate="tanh"))
+
+
+class Block(nn.Module):
+    """phi-1's parallel block (GPT-J / CodeGen): one LayerNorm feeds both attention and the MLP,
+    and both outputs join the residual at once: x = x + attn(LN(x)) + mlp(LN(x))."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.input_layernorm = LayerNorm(cfg.n_embd, cfg.layer_norm_eps, cfg.ln_impl)
+        self.self_attn = Attention(cfg)
+        self.mlp = MLP(cfg)
+        self.resid_dropout = nn.Dropout(cfg.resid_pdrop)
+
+    def forward(self, x, cos, sin, cache=None, mask=None):
+        h = self.input_layernorm(x)
+        a = self.resid_dropout(self.self_attn(h, cos, sin, cache, mask))
+        m = self.resid_dropout(self.mlp(h))
+        return x + a + m
+
+
+_kernels_built = None
+
+
+def fused_kernels_built():
+    """ln_impl='auto': our fused LayerNorm on GPU where the kernels extension builds (once, cached),
+    torch's elsewhere (on a CPU our C++ kernel is for reading and testing, not for speed)."""
+    global _kernels_built
+    if _kernels_built is None:
+        try:
+            import kernels
+
+            _kernels_built = kernels.available()
+        except ImportError:
+            _kernels_built = False
+    return _kernels_built
+
+
+class Phi(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.config = cfg
+        self.model = nn.ModuleDict(dict(
+            embed_tokens=nn.Embedding(cfg.vocab_size, cfg.n_embd),
+            embed_dropout=nn.Dropout(cfg.embd_pdrop),
+            layers=nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer)),
+            final_layernorm=LayerNorm(cfg.n_embd, cfg.layer_norm_eps, cfg.ln_impl),
+        ))
+        self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size)  # untied from embed_tokens, with bias
+        self.apply(self._init_weights)
+
+    def _init_weights(self, module):
+        # GPT-2's scheme (as in nanoGPT): N(0, 0.02) for every matrix and embedding, zero biases, and
+        # the two projections that write into the residual stream (dense, fc2) scaled down by
+        # 1/sqrt(2 * n_layer), since each block adds two branches and the residual's variance would
+        # otherwise grow with depth. PAPER.md gives no init for phi-1; this trains stably from scratch.
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            std = 0.02
+            if module in {b.self_attn.dense for b in self.model.layers} | {b.mlp.fc2 for b in self.model.layers}:
+                std /= math.sqrt(2 * self.config.n_layer)
+            nn.init.normal_(module.weight, mean=0.0, std=std)
+            if getattr(module, "bias", None) is not None:
+                nn.init.zeros_(module.bias)
+
+    def num_params(self):
+        return sum(p.numel() for p in self.parameters())
+
+    def forward(self, idx, targets=None, pos=None, cache=None, mask=None, last_only=False):
+        """idx (B, T) token ids -> logits (B, T, V), and the mean cross-entropy when targets are given
+        (targets == -1 are ignored). pos/cache/mask are for generation."""
+        B, T = idx.shape
+        if pos is None:
+            pos = torch.arange(T, device=idx.device)[None]                  # (1, T)
+        cos, sin = rotary_cos_sin(pos, self.config.rotary_dim, self.config.rope_theta)
+        cos, sin = cos[:, None], sin[:, None]                               # (B or 1, 1, T, R)
+        x = self.model.embed_dropout(self.model.embed_tokens(idx))          # (B, T, C)
+        for i, block in enumerate(self.model.layers):
+            x = block(x, cos, sin, cache.layer(i) if cache is not None else None, mask)
+        x = self.model.final_layernorm(x)
+        if last_only:
+            x = x[:, -1:]                                                   # (B, 1, C): next token only
+        logits = self.lm_head(x)                                            # (B, T, V)
+        if targets is None:
+            return logits
+        # cross-entropy in fp32 even under autocast: log-softmax over 51200 logits loses bits in bf16
+        loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-1)
+        return logits, loss
+
+    # -------------------------------------------------------------------------
+    # 4. Checkpoints: the Hugging Face format (config.json + model.safetensors).
+
+    def hf_config(self):
+        c = self.config
+        return {
+            "architectures": ["PhiForCausalLM"], "model_type": "phi",
+            "vocab_size": c.vocab_size, "hidden_size": c.n_embd, "intermediate_size": c.n_inner,
+            "num_hidden_layers": c.n_layer, "num_attention_heads": c.n_head,
+            "num_key_value_heads": c.n_head, "max_position_embeddings": c.block_size,
+            "partial_rotary_factor": c.rotary_dim / c.head_dim, "rope_theta": c.rope_theta,
+            "rope_parameters": {"rope_type": "default", "rope_theta": c.rope_theta,
+                                "partial_rotary_factor": c.rotary_dim / c.head_dim},
+            "layer_norm_eps": c.layer_norm_eps, "hidden_act": "gelu_new", "qk_layernorm": False,
+            "resid_pdrop": c.resid_pdrop, "embd_pdrop": c.embd_pdrop, "attention_dropout": c.attn_pdrop,
+            "tie_word_embeddings": False, "bos_token_id": EOT, "eos_token_id": EOT,
+            "initializer_range": 0.02, "torch_dtype": str(next(self.parameters()).dtype).removeprefix("torch."),
+        }
+
+    def save_pretrained(self, path):
+        """Write config.json and model.safetensors; transformers.PhiForCausalLM.from_pretrained reads them."""
+        from safetensors.torch import save_file
+
+        os.makedirs(path, exist_ok=True)
+        state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
+        atomic_write(os.path.join(path, "config.json"), lambda f: f.write(json.dumps(self.hf_config(), indent=2).encode()))
+        tmp = os.path.join(path, "model.safetensors.tmp")
+        save_file(state, tmp, metadata={"format": "pt"})
+        os.replace(tmp, os.path.join(path, "model.safetensors"))
+
+    @classmethod
+    def from_pretrained(cls, path, dtype=None, device="cpu", **overrides):
+        """Load a local directory (or a hub id such as microsoft/phi-1, when huggingface_hub is installed
+        and the network is there) in the PhiForCausalLM format or Microsoft's older MixFormer format."""
+        if not os.path.isdir(path):
+            path = download_from_hub(path)
+        cfg_path = os.path.join(path, "config.json")
+        if not os.path.exists(cfg_path):
+            raise CheckpointError(f"{path}: no config.json")
+        with open(cfg_path) as f:
+            hf = json.load(f)
+        cfg, mixformer = config_from_hf(hf, cfg_path)
+        for k, v in overrides.items():
+            setattr(cfg, k, v)
+        state = read_weights(path)
+        if mixformer:
+            state = mixformer_to_phi(state, cfg.n_layer)
+        with torch.device("meta"):
+            model = cls(cfg)
+        check_state_dict(model, state, path)
+        model.load_state_dict(state, assign=True)
+        return model.to(device=device, dtype=dtype)
+
+    # -------------------------------------------------------------------------
+    # 5. Generation with a preallocated KV cache.
+
+    @torch.no_grad()
+    def generate(self, prompts, max_new_tokens, temperature=0.0, top_k=None, top_p=None,
+                 stop_strings=None, tokenizer=None, seed=None):
+        """prompts: list of token-id lists (lengths may differ). Returns the new ids of each prompt,
+        without the <|endoftext|> that ended it. Rows stop at <|endoftext|>, or once their decoded new
+        text contains one of stop_strings (the caller cuts the text there). temperature 0 is greedy."""
+        was_training = self.training
+        self.eval()
+        dev = self.lm_head.weight.device
+        B, L = len(prompts), max(len(p) for p in prompts)
+        if min(len(p) for p in prompts) == 0:
+            raise ValueError("generate: every prompt needs at least one token")
+        max_new_tokens = min(max_new_tokens, self.config.block_size - L)
+        if max_new_tokens <= 0:
+            raise ValueError(f"generate: the longest prompt ({L} tokens) fills the context ({self.config.block_size})")
+        # Prompts are padded on the left, so every row's next token lands in the same cache column.
+        # Each row's positions start at 0 at its first real token; pad columns are masked out.
+        pad = torch.tensor([L - len(p) for p in prompts], device=dev)                      # (B,)
+        idx = torch.tensor([[0] * (L - len(p)) + list(p) for p in prompts], device=dev)    # (B, L)
+        S = L + max_new_tokens
+        col = torch.arange(S, device=dev)
+        real = col[None, :] >= pad[:, None]                                   # (B, S): not padding
+        cache = KVCache(self.config, B, S, dev, self.lm_head.weight.dtype)
+        gen = torch.Generator(device=dev)
+        gen.manual_seed(seed if seed is not None else torch.seed())
+
+        out = [[] for _ in range(B)]
+        done = torch.zeros(B, dtype=torch.bool, device=dev)
+        t0, x = 0, idx                                                        # prefill the whole prompt
+        for step in range(max_new_tokens):
+            T = x.size(1)
+            q_col = col[t0:t0 + T]
+            mask = real[:, None, None, :t0 + T] & (col[None, None, None, :t0 + T] <= q_col[None, None, :, None])
+            pos = (q_col[None, :] - pad[:, None]).clamp(min=0)                # (B, T)
+            logits = self(x, pos=pos, cache=cache, mask=mask, last_only=True)[:, -1].float()  # (B, V)
+            nxt = sample_next(logits, temperature, top_k, top_p, gen)         # (B,)
+            t0 += T
+            for b in (~done).nonzero().flatten().tolist():
+                tok = nxt[b].item()
+                if tok == EOT:
+                    done[b] = True
+                    continue
+                out[b].append(tok)
+                if stop_strings and tokenizer is not None:
+                    tail = tokenizer.decode(out[b][-16:])  # a stop string ends within the last tokens
+                    if any(s in tail for s in stop_strings):
+                        done[b] = True
+            if done.all():
+                break
+            x = nxt[:, None]                                                  # (B, 1)
+        self.train(was_training)
+        return out
+
+
+class KVCache:
+    """Keys and values of every layer for generation, allocated once at full length S.
+    layer(i).update() writes a step's T new columns and returns every column filled so far."""
+
+    def __init__(self, cfg, B, S, device, dtype):
+        self.layers = [LayerCache(cfg, B, S, device, dtype) for _ in range(cfg.n_layer)]
+
+    def layer(self, i):
+        return self.layers[i]
+
+
+class LayerCache:
+    def __init__(self, cfg, B, S, device, dtype):
+        self.k = torch.zeros(B, cfg.n_head, S, cfg.head_dim, device=device, dtype=dtype)  # (B, H, S, D)
+        self.v = torch.zeros_like(self.k)
+        self.n = 0  # columns filled
+
+    def update(self, k, v):
+        n, T = self.n, k.size(2)
+        self.k[:, :, n:n + T], self.v[:, :, n:n + T] = k, v
+        self.n = n + T
+        return self.k[:, :, :n + T], self.v[:, :, :n + T]
+
+
+def sample_next(logits, temperature, top_k, top_p, gen):
+    """logits (B, V) -> next token ids (B,): greedy at temperature 0, else top-k / nucleus sampling."""
+    if temperature == 0:
+        return logits.argmax(dim=-1)
+    logits = logits / temperature
+    if top_k is not None:
+        kth = torch.topk(logits, min(top_k, logits.size(-1))).values[:, -1:]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    probs = logits.softmax(dim=-1)
+    if top_p is not None and top_p < 1.0:
+        # nucleus: keep the smallest set of tokens whose probability reaches top_p
+        sorted_p, order = probs.sort(dim=-1, descending=True)
+        drop = sorted_p.cumsum(dim=-1) - sorted_p > top_p
+        sorted_p = sorted_p.masked_fill(drop, 0.0)
+        probs = torch.zeros_like(probs).scatter(-1, order, sorted_p)
+    return torch.multinomial(probs, 1, generator=gen).squeeze(-1)
+
+
+# -----------------------------------------------------------------------------
+# Checkpoint helpers: formats, and one clear error per way a checkpoint can be wrong.
+
+
+class CheckpointError(ValueError):
+    pass
+
+
+def atomic_write(path, write):
+    """Write through a temporary file in the same directory, then rename: a crash never leaves half a file."""
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "wb") as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def download_from_hub(repo_id):
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        raise CheckpointError(f"{repo_id}: not a local directory, and huggingface_hub is not installed to download it")
+    try:
+        return snapshot_download(repo_id, allow_patterns=["*.json", "*.safetensors", "*.bin"])
+    except Exception as e:
+        raise CheckpointError(f"{repo_id}: not a local directory, and the hub download failed: {type(e).__name__}: {e}")
+
+
+def config_from_hf(hf, where):
+    """A PhiConfig from a transformers PhiConfig dict, or from MixFormer's (model_type phi-msft or
+    mixformer-sequential, keys n_embd, n_layer, ...). Returns (config, is_mixformer)."""
+    try:
+        if "n_embd" in hf:  # MixFormer
+            c = PhiConfig(vocab_size=hf["vocab_size"], n_layer=hf["n_layer"], n_embd=hf["n_embd"],
+                          n_inner=hf.get("n_inner") or 4 * hf["n_embd"], n_head=hf["n_head"],
+                          rotary_dim=hf.get("rotary_dim", 32), block_size=hf.get("n_positions", 2048),
+                          layer_norm_eps=hf.get("layer_norm_epsilon", 1e-5))
+            return c, True
+        rope = hf.get("rope_parameters") or {}
+        n_embd, n_head = hf["hidden_size"], hf["num_attention_heads"]
+        factor = rope.get("partial_rotary_factor", hf.get("partial_rotary_factor", 0.5))
+        c = PhiConfig(vocab_size=hf["vocab_size"], n_layer=hf["num_hidden_layers"], n_embd=n_embd,
+                      n_inner=hf["intermediate_size"], n_head=n_head,
+                      rotary_dim=int(n_embd // n_head * factor),
+                      rope_theta=rope.get("rope_theta", hf.get("rope_theta", 10000.0)),
+                      block_size=hf.get("max_position_embeddings", 2048),
+                      layer_norm_eps=hf.get("layer_norm_eps", 1e-5))
+    except KeyError as e:
+        raise CheckpointError(f"{where}: missing config key {e}")
+    if hf.get("qk_layernorm") or hf.get("num_key_value_heads", n_head) != n_head or hf.get("hidden_act", "gelu_new") != "gelu_new":
+        raise CheckpointError(f"{where}: not phi-1's architecture (qk_layernorm, grouped KV heads or another activation)")
+    return c, False
+
+
+def read_weights(path):
+    """All tensors of a checkpoint directory: model.safetensors, sharded safetensors with an index,
+    or pytorch_model.bin (older uploads; loaded with weights_only, so no code runs)."""
+    from safetensors.torch import load_file
+
+    single, index = os.path.join(path, "model.safetensors"), os.path.join(path, "model.safetensors.index.json")
+    if os.path.exists(single):
+        return load_file(single)
+    if os.path.exists(index):
+        with open(index) as f:
+            shards = sorted(set(json.load(f)["weight_map"].values()))
+        state = {}
+        for s in shards:
+            if not os.path.exists(os.path.join(path, s)):
+                raise CheckpointError(f"{path}: shard {s} named in model.safetensors.index.json is missing")
+            state.update(load_file(os.path.join(path, s)))
+        return state
+    if os.path.exists(os.path.join(path, "pytorch_model.bin")):
+        return torch.load(os.path.join(path, "pytorch_model.bin"), map_location="cpu", weights_only=True)
+    raise CheckpointError(f"{path}: no model.safetensors, model.safetensors.index.json or pytorch_model.bin")
+
+
+def mixformer_to_phi(state, n_layer):
+    """MixFormer names -> PhiForCausalLM names. layers.0 is the embedding, layers.1..N the blocks
+    (fused Wqkv: rows q, then k, then v), layers.N+1 the final LayerNorm and lm_head."""
+    out = {}
+    for name, t in state.items():
+        parts = name.split(".")
+        if parts[0] != "layers" or not parts[1].isdigit():
+            raise CheckpointError(f"unknown MixFormer key {name}")
+        i, rest = int(parts[1]), ".".join(parts[2:])
+        if i == 0 and rest == "wte.weight":
+            out["model.embed_tokens.weight"] = t
+        elif i == n_layer + 1 and rest.startswith("ln."):
+            out["model.final_layernorm." + rest[3:]] = t
+        elif i == n_layer + 1 and rest.startswith("linear."):
+            out["lm_head." + rest[7:]] = t
+        elif 1 <= i <= n_layer and rest.startswith("mixer.Wqkv."):
+            for j, qkv in enumerate(("q_proj", "k_proj", "v_proj")):
+                out[f"model.layers.{i - 1}.self_attn.{qkv}.{parts[-1]}"] = t.chunk(3, dim=0)[j]
+        elif 1 <= i <= n_layer and rest.startswith("mixer.out_proj."):
+            out[f"model.layers.{i - 1}.self_attn.dense.{parts[-1]}"] = t
+        elif 1 <= i <= n_layer and rest.startswith("ln."):
+            out[f"model.layers.{i - 1}.input_layernorm.{parts[-1]}"] = t
+        elif 1 <= i <= n_layer and rest.startswith(("mlp.fc1.", "mlp.fc2.")):
+            out[f"model.layers.{i - 1}.{rest}"] = t
+        elif not rest.endswith("inv_freq"):  # rotary buffers some exports carry: recomputed here
+            raise CheckpointError(f"unknown MixFormer key {name} (config has {n_layer} layers)")
+    return out
+
+
+def check_state_dict(model, state, where):
+    expected = model.state_dict()
+    state.pop("model.rotary_emb.inv_freq", None)  # a buffer some exports keep; recomputed here
+    layers_in_file = {int(k.split(".")[2]) for k in state if k.startswith("model.layers.")}
+    if layers_in_file and max(layers_in_file) + 1 != model.config.n_layer:
+        raise CheckpointError(f"{where}: config.json says {model.config.n_layer} layers but the weights have {max(layers_in_file) + 1}")
+    for k, t in state.items():
+        if k not in expected:
+            raise CheckpointError(f"{where}: unknown key {k}")
+        if tuple(t.shape) != tuple(expected[k].shape):
+            raise CheckpointError(f"{where}: {k} has shape {tuple(t.shape)} but the config expects {tuple(expected[k].shape)}")
+    missing = [k for k in expected if k not in state]
+    if missing:
+        raise CheckpointError(f"{where}: missing {len(missing)} tensors, first {missing[0]}")
+
+
+def load_model(path, device="cpu", dtype=None):
+    """A Phi from a Hugging Face directory (or hub id), or from one of our training checkpoints (*.pt)."""
+    if os.path.isfile(path):
+        ckpt = torch.load(path, map_location="cpu", weights_only=False)
+        model = Phi(PhiConfig(**ckpt["config"]))
+        model.load_state_dict(ckpt["model"])
+        return model.to(device=device, dtype=dtype)
+    return Phi.from_pretrained(path, dtype=dtype, device=device)
