@@ -20,6 +20,7 @@ What it deliberately leaves out: MBPP and other benchmarks, tensor/pipeline para
 the paper's GPT-3.5/GPT-4 data (data_gen.py makes offline stand-ins; see README).
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -184,6 +185,11 @@ def attention(q, k, v, impl, mask=None, dropout_p=0.0):
     """softmax(q k^T / sqrt(D)) v over (B, H, T, D) tensors; causal when mask is None, else mask
     (bool, True = may attend) of shape (B, 1, Tq, Tk). The three implementations agree:
     tests hold them against each other."""
+    if mask is None and q.size(-2) != k.size(-2):
+        # queries are the newest Tq of Tk positions (decoding with a KV cache): the causal mask lines
+        # up bottom-right. sdpa's is_causal lines it up top-left, so spell the mask out here.
+        Tq, Tk = q.size(-2), k.size(-2)
+        mask = torch.ones(Tq, Tk, dtype=torch.bool, device=q.device).tril(Tk - Tq)
     if impl == "naive":  # the explicit math, for reading and as the reference
         scale = 1.0 / math.sqrt(q.size(-1))
         att = (q.float() @ k.float().transpose(-2, -1)) * scale   # (B, H, Tq, Tk), softmax in fp32
@@ -359,6 +365,10 @@ class Phi(nn.Module):
         """Load a local directory (or a hub id such as microsoft/phi-1, when huggingface_hub is installed
         and the network is there) in the PhiForCausalLM format or Microsoft's older MixFormer format."""
         if not os.path.isdir(path):
+            # a hub id is "name" or "owner/name"; anything else that is not a directory is a typo,
+            # and deserves that error rather than the hub's complaint about repo names
+            if os.path.exists(path) or path.startswith((os.sep, ".", "~")) or path.count("/") > 1:
+                raise CheckpointError(f"{path}: not a checkpoint directory")
             path = download_from_hub(path)
         cfg_path = os.path.join(path, "config.json")
         if not os.path.exists(cfg_path):
@@ -370,7 +380,7 @@ class Phi(nn.Module):
             setattr(cfg, k, v)
         state = read_weights(path)
         if mixformer:
-            state = mixformer_to_phi(state, cfg.n_layer)
+            state = mixformer_to_phi(state, cfg.n_layer, path)
         with torch.device("meta"):
             model = cls(cfg)
         check_state_dict(model, state, path)
@@ -502,7 +512,8 @@ def download_from_hub(repo_id):
     try:
         return snapshot_download(repo_id, allow_patterns=["*.json", "*.safetensors", "*.bin"])
     except Exception as e:
-        raise CheckpointError(f"{repo_id}: not a local directory, and the hub download failed: {type(e).__name__}: {e}")
+        first_line = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        raise CheckpointError(f"{repo_id}: not a local directory, and the hub download failed: {type(e).__name__}: {first_line}")
 
 
 def config_from_hf(hf, where):
@@ -528,6 +539,8 @@ def config_from_hf(hf, where):
         raise CheckpointError(f"{where}: missing config key {e}")
     if hf.get("qk_layernorm") or hf.get("num_key_value_heads", n_head) != n_head or hf.get("hidden_act", "gelu_new") != "gelu_new":
         raise CheckpointError(f"{where}: not phi-1's architecture (qk_layernorm, grouped KV heads or another activation)")
+    if c.n_embd % c.n_head:
+        raise CheckpointError(f"{where}: hidden_size {c.n_embd} does not split into {c.n_head} heads")
     return c, False
 
 
@@ -553,14 +566,14 @@ def read_weights(path):
     raise CheckpointError(f"{path}: no model.safetensors, model.safetensors.index.json or pytorch_model.bin")
 
 
-def mixformer_to_phi(state, n_layer):
+def mixformer_to_phi(state, n_layer, where):
     """MixFormer names -> PhiForCausalLM names. layers.0 is the embedding, layers.1..N the blocks
     (fused Wqkv: rows q, then k, then v), layers.N+1 the final LayerNorm and lm_head."""
     out = {}
     for name, t in state.items():
         parts = name.split(".")
         if parts[0] != "layers" or not parts[1].isdigit():
-            raise CheckpointError(f"unknown MixFormer key {name}")
+            raise CheckpointError(f"{where}: unknown MixFormer key {name}")
         i, rest = int(parts[1]), ".".join(parts[2:])
         if i == 0 and rest == "wte.weight":
             out["model.embed_tokens.weight"] = t
@@ -578,7 +591,7 @@ def mixformer_to_phi(state, n_layer):
         elif 1 <= i <= n_layer and rest.startswith(("mlp.fc1.", "mlp.fc2.")):
             out[f"model.layers.{i - 1}.{rest}"] = t
         elif not rest.endswith("inv_freq"):  # rotary buffers some exports carry: recomputed here
-            raise CheckpointError(f"unknown MixFormer key {name} (config has {n_layer} layers)")
+            raise CheckpointError(f"{where}: unknown MixFormer key {name} (config has {n_layer} layers)")
     return out
 
 
@@ -601,8 +614,394 @@ def check_state_dict(model, state, where):
 def load_model(path, device="cpu", dtype=None):
     """A Phi from a Hugging Face directory (or hub id), or from one of our training checkpoints (*.pt)."""
     if os.path.isfile(path):
-        ckpt = torch.load(path, map_location="cpu", weights_only=False)
-        model = Phi(PhiConfig(**ckpt["config"]))
-        model.load_state_dict(ckpt["model"])
+        try:  # weights_only=False: the file also holds numpy's RNG state; load only files you trust
+            ckpt = torch.load(path, map_location="cpu", weights_only=False)
+            cfg, state = PhiConfig(**ckpt["config"]), ckpt["model"]
+        except Exception as e:
+            first_line = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            raise CheckpointError(f"{path}: not a phi1 training checkpoint ({type(e).__name__}: {first_line})")
+        with torch.device("meta"):
+            model = Phi(cfg)
+        check_state_dict(model, state, path)
+        model.load_state_dict(state, assign=True)
         return model.to(device=device, dtype=dtype)
     return Phi.from_pretrained(path, dtype=dtype, device=device)
+
+
+# -----------------------------------------------------------------------------
+# 6. Training. The paper's recipe (PAPER.md): AdamW, linear warmup then linear decay, fp16 on 8 A100s.
+# A stage's hyperparameters are a row per model preset; tiny and small shrink the paper's batch and
+# steps to fit a laptop CPU and one GPU. batch_size is the effective batch in sequences of block_size.
+
+TRAIN_PRESETS = {
+    # the paper's own numbers: pretrain 36k steps x 1024 x 2048 tokens (phi-1-base is step 24k),
+    # finetune 6k steps x 256, the best of checkpoints every 1,000 steps
+    "phi1": {
+        "pretrain": dict(batch_size=1024, micro_batch=8, lr=1e-3, warmup=750, weight_decay=0.1, max_steps=36000, eval_interval=1000, save_interval=1000),
+        "finetune": dict(batch_size=256, micro_batch=8, lr=1e-4, warmup=50, weight_decay=0.01, max_steps=6000, eval_interval=1000, save_interval=1000),
+    },
+    "small": {
+        "pretrain": dict(batch_size=256, micro_batch=16, lr=1e-3, warmup=200, weight_decay=0.1, max_steps=3000, eval_interval=250, save_interval=250),
+        "finetune": dict(batch_size=64, micro_batch=16, lr=1e-4, warmup=50, weight_decay=0.01, max_steps=1000, eval_interval=100, save_interval=100),
+    },
+    "tiny": {
+        "pretrain": dict(batch_size=16, micro_batch=16, lr=2e-3, warmup=30, weight_decay=0.1, max_steps=300, eval_interval=50, save_interval=50),
+        "finetune": dict(batch_size=16, micro_batch=16, lr=5e-4, warmup=10, weight_decay=0.01, max_steps=100, eval_interval=20, save_interval=20),
+    },
+}
+PAPER_BATCH = {"pretrain": 1024, "finetune": 256}
+
+# Dense bf16/fp16 tensor-core peaks (FLOP/s) for MFU, by the name torch reports for the card.
+GPU_PEAK_FLOPS = {"H200": 989e12, "H100 SXM": 989e12, "H100 NVL": 835e12, "H100 PCIe": 756e12, "H100": 989e12,
+                  "A100": 312e12, "A10G": 125e12, "A10": 125e12, "L40S": 362e12, "L4": 121e12,
+                  "RTX 4090": 165e12, "RTX 3090": 71e12, "V100": 125e12, "T4": 65e12}
+
+
+class DataError(ValueError):
+    pass
+
+
+def open_shards(data_dir, block_size):
+    """train.bin / val.bin (uint16 token ids, documents joined by <|endoftext|>) and meta.json,
+    memory-mapped: the OS pages in what a batch touches, so datasets larger than RAM work."""
+    meta_path = os.path.join(data_dir, "meta.json")
+    if not os.path.isdir(data_dir):
+        raise DataError(f"{data_dir}: no such data directory (make one with: python data_gen.py pipeline --out DIR)")
+    if not os.path.exists(meta_path):
+        raise DataError(f"{meta_path}: missing (a data directory holds train.bin, val.bin and meta.json)")
+    with open(meta_path) as f:
+        meta = json.load(f)
+    if meta.get("dtype", "uint16") != "uint16":
+        raise DataError(f"{meta_path}: dtype {meta['dtype']!r}, expected 'uint16'")
+    shards = {}
+    for split in ("train", "val"):
+        path = os.path.join(data_dir, f"{split}.bin")
+        if not os.path.exists(path):
+            raise DataError(f"{path}: missing")
+        size = os.path.getsize(path)
+        if size % 2:
+            raise DataError(f"{path}: {size} bytes is not a whole number of uint16 tokens (wrong dtype?)")
+        if size // 2 < block_size + 1:
+            raise DataError(f"{path}: {size // 2} tokens, fewer than one sequence of block_size+1 = {block_size + 1}")
+        shards[split] = np.memmap(path, dtype=np.uint16, mode="r")
+    return shards["train"], shards["val"], meta
+
+
+def get_batch(data, block_size, micro_batch, seed, step, index, device):
+    """micro_batch random windows of block_size+1 tokens, chosen only by (seed, step, index), where
+    index counts micro-batches across all ranks: a resumed or re-sharded run sees the same data."""
+    rng = np.random.default_rng([seed, step, index])
+    starts = rng.integers(0, len(data) - block_size - 1, size=micro_batch)
+    xy = torch.from_numpy(np.stack([data[s:s + block_size + 1].astype(np.int64) for s in starts]))
+    x, y = xy[:, :-1], xy[:, 1:]                                         # (B, T) inputs, next-token targets
+    if device.type == "cuda":  # pinned memory lets the copy overlap with compute
+        return x.pin_memory().to(device, non_blocking=True), y.pin_memory().to(device, non_blocking=True)
+    return x.to(device), y.to(device)
+
+
+VAL_STEP = 2**32 - 1  # the "step" of the fixed validation batches, past any training step
+
+
+def lr_at(step, peak, warmup, max_steps):
+    """Linear warmup from 0 to peak over `warmup` steps, then linear decay to 0 at max_steps (paper)."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * max(0.0, (max_steps - step) / max(1, max_steps - warmup))
+
+
+def flops_per_token(cfg, n_params):
+    """Training FLOPs per token (PaLM, appendix B): 6N for the matmuls of forward and backward, where
+    N excludes the embedding table (a lookup, not a matmul; lm_head is untied and does count), plus
+    12*L*H*Q*T for attention's two T-long matmuls, forward and backward."""
+    N = n_params - cfg.vocab_size * cfg.n_embd
+    return 6 * N + 12 * cfg.n_layer * cfg.n_head * cfg.head_dim * cfg.block_size
+
+
+def peak_flops(device):
+    if device.type != "cuda":
+        return None
+    name = torch.cuda.get_device_name(device)
+    return next((v for k, v in GPU_PEAK_FLOPS.items() if k in name), None)
+
+
+def train(args):
+    # ---- setup: processes, device, precision --------------------------------------------------
+    ddp = int(os.environ.get("WORLD_SIZE", 1)) > 1  # launched by torchrun with several processes
+    if ddp:
+        import torch.distributed as dist
+
+        backend = "nccl" if torch.cuda.is_available() and args.device != "cpu" else "gloo"
+        dist.init_process_group(backend)
+        rank, world = dist.get_rank(), dist.get_world_size()
+        if backend == "nccl":
+            torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
+            args.device = f"cuda:{os.environ['LOCAL_RANK']}"
+    else:
+        rank, world = 0, 1
+    master = rank == 0
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    log = print if master else (lambda *a, **k: None)
+
+    stage = TRAIN_PRESETS[args.preset][args.stage]
+    hp = {k: getattr(args, k) if getattr(args, k) is not None else v for k, v in stage.items()}
+    # every rank runs micro_batch sequences per forward; accumulation makes up the effective batch
+    per_step = hp["micro_batch"] * world
+    if hp["batch_size"] % per_step:
+        raise SystemExit(f"error: batch_size {hp['batch_size']} is not a multiple of micro_batch x processes = {per_step}")
+    accum = hp["batch_size"] // per_step
+    if args.preset != "phi1":
+        log(f"preset {args.preset}: {args.stage} batch {hp['batch_size']} (paper {PAPER_BATCH[args.stage]}) x {hp['max_steps']} steps, scaled down from the paper's")
+
+    dtype = args.dtype
+    if dtype == "auto":  # bf16 where the GPU has it; the paper trained in fp16; CPUs train in fp32
+        dtype = "float32" if device.type != "cuda" else ("bfloat16" if torch.cuda.is_bf16_supported() else "float16")
+    ptdtype = getattr(torch, dtype)
+    autocast = torch.autocast(device.type, dtype=ptdtype, enabled=dtype != "float32")
+    # fp16 has a 5-bit exponent: small gradients underflow to 0 unless the loss is scaled up first;
+    # bf16 has fp32's range and needs no scaler
+    scaler = torch.amp.GradScaler(device.type, enabled=dtype == "float16")
+
+    torch.manual_seed(args.seed + rank)
+    train_data, val_data, meta = open_shards(args.data, PhiConfig.preset(args.preset).block_size)
+
+    # ---- model and optimizer ------------------------------------------------------------------
+    os.makedirs(args.out, exist_ok=True)
+    ckpt_path = os.path.join(args.out, "ckpt.pt")
+    resume = args.resume and os.path.exists(ckpt_path)
+    ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False) if resume else None
+    drop = dict(resid_pdrop=args.dropout, attn_pdrop=args.dropout)
+    if ckpt is not None:
+        model = Phi(PhiConfig(**ckpt["config"]))
+        model.load_state_dict(ckpt["model"])
+    elif args.init_from:  # finetuning starts from a pretrained model: weights only, a fresh optimizer
+        model = load_model(args.init_from)
+        for k, v in drop.items():
+            setattr(model.config, k, v)
+        model.config.attn_impl = args.attn_impl
+    else:
+        model = Phi(PhiConfig.preset(args.preset, attn_impl=args.attn_impl, **drop))
+    for block in model.model.layers:  # dropout modules were built from the config; keep them in step
+        block.resid_dropout.p = model.config.resid_pdrop
+    cfg = model.config
+    if len(train_data) < cfg.block_size + 1 or len(val_data) < cfg.block_size + 1:
+        raise DataError(f"{args.data}: shards shorter than one sequence of block_size+1 = {cfg.block_size + 1}")
+    model.to(device)
+    n_params = model.num_params()
+    log(f"model: {n_params:,} parameters, {cfg.n_layer} layers x {cfg.n_embd} wide, context {cfg.block_size}, on {device} in {dtype}")
+
+    raw_model = model
+    if ddp and args.fsdp:
+        # ZeRO-3 as the paper's DeepSpeed: each rank keeps 1/world of parameters, gradients and
+        # optimizer state, and gathers a block's weights just before the block runs
+        from torch.distributed.fsdp import fully_shard
+
+        for block in model.model.layers:
+            fully_shard(block)
+        fully_shard(model)
+    elif ddp:
+        from torch.nn.parallel import DistributedDataParallel as DDP
+
+        model = DDP(model, device_ids=[device.index] if device.type == "cuda" else None)
+
+    # weight decay on weight matrices (and the embedding) only: decaying biases and LayerNorm gains
+    # toward zero only hurts (as in GPT-2/-3, nanoGPT)
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": hp["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}]
+    # fused AdamW: one kernel for all parameters on CUDA, not several per parameter
+    optimizer = torch.optim.AdamW(groups, lr=hp["lr"], betas=(0.9, 0.95), eps=1e-8, fused=device.type == "cuda")
+    step, best_val = 0, float("inf")
+    if ckpt is not None:
+        if ddp and args.fsdp:  # the checkpoint holds full tensors: scatter them back into shards
+            from torch.distributed.checkpoint.state_dict import StateDictOptions, set_state_dict
+
+            set_state_dict(model, optimizer, model_state_dict=ckpt["model"], optim_state_dict=ckpt["optimizer"],
+                           options=StateDictOptions(full_state_dict=True))
+        else:
+            optimizer.load_state_dict(ckpt["optimizer"])
+        scaler.load_state_dict(ckpt["scaler"])
+        step, best_val = ckpt["step"], ckpt["best_val"]
+        log(f"resumed from {ckpt_path} at step {step}")
+    if args.compile:
+        model = torch.compile(model)
+
+    @torch.no_grad()
+    def evaluate():
+        """Mean loss over eval_iters fixed validation batches (the same ones at every evaluation)."""
+        model.eval()
+        losses = []
+        for i in range(rank, args.eval_iters, world):
+            x, y = get_batch(val_data, cfg.block_size, hp["micro_batch"], args.seed, VAL_STEP, i, device)
+            with autocast:
+                losses.append(model(x, y)[1].float())
+        total = torch.stack(losses).sum() if losses else torch.zeros((), device=device)
+        if ddp:
+            dist.all_reduce(total)
+        model.train()
+        return total.item() / args.eval_iters
+
+    def save(val_loss):
+        """Everything a bit-exact resume needs, in one file written atomically."""
+        state = dict(model=raw_model.state_dict(), optimizer=optimizer.state_dict(), scaler=scaler.state_dict(),
+                     step=step, best_val=best_val, config=asdict(cfg), args=vars(args), val_loss=val_loss,
+                     data_position=dict(seed=args.seed, step=step),  # batches are a function of (seed, step)
+                     rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state(),
+                              cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None))
+        if ddp and args.fsdp:  # gather the shards into one full state dict on rank 0
+            from torch.distributed.checkpoint.state_dict import StateDictOptions, get_state_dict
+
+            full = StateDictOptions(full_state_dict=True, cpu_offload=True)
+            state["model"], state["optimizer"] = get_state_dict(model, optimizer, options=full)
+        if master:
+            atomic_write(ckpt_path, lambda f: torch.save(state, f))
+
+    if ckpt is not None:  # continue every random stream where the interrupted run left it
+        torch.set_rng_state(ckpt["rng"]["torch"])
+        np.random.set_state(ckpt["rng"]["numpy"])
+        if ckpt["rng"]["cuda"] is not None and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(ckpt["rng"]["cuda"])
+
+    # metrics.jsonl: one JSON line per logged step; on resume drop the lines of steps after the
+    # checkpoint, which the resumed run will log again
+    metrics_path = os.path.join(args.out, "metrics.jsonl")
+    if master:
+        kept = []
+        if resume and os.path.exists(metrics_path):
+            with open(metrics_path) as f:
+                kept = [line for line in f if json.loads(line)["step"] <= step]
+        atomic_write(metrics_path, lambda f: f.write("".join(kept).encode()))
+
+    def log_metrics(**row):
+        if master:
+            with open(metrics_path, "a") as f:
+                f.write(json.dumps(row) + "\n")
+
+    # ---- the loop -------------------------------------------------------------------------------
+    fpt = flops_per_token(cfg, n_params)
+    peak = peak_flops(device)
+    tokens_per_step = hp["batch_size"] * cfg.block_size
+    model.train()
+    t_start, t_last, steps_timed = time.time(), time.time(), 0
+    while step < hp["max_steps"]:
+        lr = lr_at(step, hp["lr"], hp["warmup"], hp["max_steps"])
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        loss_sum = torch.zeros((), device=device)
+        for micro in range(accum):
+            x, y = get_batch(train_data, cfg.block_size, hp["micro_batch"], args.seed, step, rank * accum + micro, device)
+            # DDP: all-reduce gradients only on the last micro-batch, not after every one
+            # (FSDP reduce-scatters after every micro-batch: simpler, and its shards stay small)
+            sync = not ddp or args.fsdp or micro == accum - 1
+            with (model.no_sync() if not sync else contextlib.nullcontext()), autocast:
+                _, loss = model(x, y)
+                # the loss is a mean over one micro-batch; dividing by accum makes the summed
+                # gradients the mean over the whole effective batch
+                loss = loss / accum
+            scaler.scale(loss).backward()
+            loss_sum += loss.detach()
+        scaler.unscale_(optimizer)  # clip the true gradients, not the fp16-scaled ones
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        scaler.step(optimizer)
+        scaler.update()
+        optimizer.zero_grad(set_to_none=True)
+        if ddp:
+            dist.all_reduce(loss_sum)
+            loss_sum /= world
+        step += 1
+        steps_timed += 1
+
+        last = step == hp["max_steps"]
+        if step % args.log_interval == 0 or last:
+            loss_val = loss_sum.item()  # .item() waits for the GPU: only at log steps
+            dt = (time.time() - t_last) / steps_timed
+            t_last, steps_timed = time.time(), 0
+            tok_s = tokens_per_step / dt
+            speed = f"mfu {100 * fpt * tok_s / world / peak:.1f}%" if peak else f"{fpt * tok_s / 1e9:.1f} GFLOP/s"
+            eta = (hp["max_steps"] - step) * (time.time() - t_start) / max(1, step - (ckpt["step"] if ckpt else 0))
+            log(f"step {step:6d} | loss {loss_val:.4f} | lr {lr:.2e} | {tok_s:,.0f} tok/s | {speed} | left {eta / 60:.1f} min")
+            log_metrics(step=step, loss=loss_val, lr=lr, grad_norm=float(grad_norm), tokens_per_s=tok_s,
+                        mfu=fpt * tok_s / world / peak if peak else None, gflops=fpt * tok_s / 1e9)
+        val_loss = None
+        if step % hp["eval_interval"] == 0 or last or step % hp["save_interval"] == 0:
+            val_loss = evaluate()
+            log(f"step {step:6d} | val loss {val_loss:.4f}")
+            log_metrics(step=step, val_loss=val_loss)
+        if step % hp["save_interval"] == 0 or last:
+            improved = val_loss < best_val
+            best_val = min(best_val, val_loss)
+            save(val_loss)
+            if improved and master:  # keep the best by validation loss among the periodic saves (paper)
+                raw_model.save_pretrained(os.path.join(args.out, "best"))
+                log_metrics(step=step, best_val_loss=val_loss)
+
+    if master:
+        raw_model.save_pretrained(os.path.join(args.out, "final"))
+        log(f"done: {step} steps, best val loss {best_val:.4f}; saved {args.out}/final and {args.out}/best")
+    if ddp:
+        dist.destroy_process_group()
+    return best_val
+
+
+# -----------------------------------------------------------------------------
+# 7. Command line.
+
+
+def train_parser(p):
+    p.add_argument("--preset", choices=list(PRESETS), default="tiny", help="model size and its training row in TRAIN_PRESETS")
+    p.add_argument("--data", required=True, help="directory with train.bin, val.bin, meta.json (data_gen.py makes one)")
+    p.add_argument("--out", required=True, help="run directory: ckpt.pt, metrics.jsonl, best/, final/")
+    p.add_argument("--stage", choices=["pretrain", "finetune"], default="pretrain")
+    p.add_argument("--init-from", default=None, help="start from these weights (a ckpt.pt or a Hugging Face directory)")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt when it exists")
+    p.add_argument("--seed", type=int, default=1337)
+    for name in ("batch_size", "micro_batch", "max_steps", "warmup", "eval_interval", "save_interval"):
+        p.add_argument("--" + name.replace("_", "-"), type=int, default=None, help="default: the preset's row in TRAIN_PRESETS")
+    for name in ("lr", "weight_decay"):
+        p.add_argument("--" + name.replace("_", "-"), type=float, default=None, help="default: the preset's row in TRAIN_PRESETS")
+    p.add_argument("--dropout", type=float, default=0.1, help="on attention probabilities and residual branches (paper: 0.1)")
+    p.add_argument("--eval-iters", type=int, default=8, help="validation micro-batches per evaluation")
+    p.add_argument("--log-interval", type=int, default=10)
+    p.add_argument("--device", default=None, help="cuda, cpu, ... (default: cuda when available)")
+    p.add_argument("--dtype", choices=["auto", "bfloat16", "float16", "float32"], default="auto",
+                   help="auto: bf16 autocast on GPUs that have it, else fp16 + GradScaler; fp32 on CPU")
+    p.add_argument("--attn-impl", choices=["sdpa", "naive", "fused"], default="sdpa")
+    p.add_argument("--compile", action="store_true", help="torch.compile the model")
+    p.add_argument("--fsdp", action="store_true", help="under torchrun: shard parameters and optimizer state (FSDP2)")
+
+
+def sample_main(args):
+    tok = get_tokenizer()
+    device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    model = load_model(args.init_from, device=device)
+    out = model.generate([tok.encode(args.prompt)], args.max_new_tokens, temperature=args.temperature,
+                         top_k=args.top_k, top_p=args.top_p, seed=args.seed)[0]
+    print(tok.decode(out))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    sub = parser.add_subparsers(dest="command")
+    train_parser(sub.add_parser("train", help="pretrain or finetune", formatter_class=argparse.ArgumentDefaultsHelpFormatter))
+    s = sub.add_parser("sample", help="complete a prompt", formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    s.add_argument("--init-from", required=True, help="a ckpt.pt or a Hugging Face directory (or hub id)")
+    s.add_argument("--prompt", required=True)
+    s.add_argument("--max-new-tokens", type=int, default=128)
+    s.add_argument("--temperature", type=float, default=0.0, help="0 = greedy")
+    s.add_argument("--top-k", type=int, default=None)
+    s.add_argument("--top-p", type=float, default=None)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--device", default=None)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "train":
+            train(args)
+        elif args.command == "sample":
+            sample_main(args)
+        else:
+            parser.print_help()
+    except (DataError, CheckpointError) as e:
+        raise SystemExit(f"error: {e}")
+
+
+if __name__ == "__main__":
+    main()
