@@ -140,6 +140,8 @@ def generate_samples(model, tokenizer, problems, out_path, n_samples=1, temperat
         for b in range(0, len(jobs), batch_size):
             batch = jobs[b:b + batch_size]
             prompts = tokenizer.encode_batch([problems[t]["prompt"] for t in batch])
+            room = model.config.block_size - max_new_tokens  # a small model's context may be short:
+            prompts = [p[-room:] for p in prompts]           # keep the prompt's end (the signature)
             new = model.generate(prompts, max_new_tokens, temperature=temperature, top_p=top_p,
                                  stop_strings=STOP_STRINGS, tokenizer=tokenizer, seed=seed + b)
             for t, ids in zip(batch, new):

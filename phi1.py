@@ -9,7 +9,8 @@ What is here, top to bottom:
      MixFormer format), so real microsoft/phi-1 weights give the same logits as transformers
   5. generation with a preallocated KV cache
   6. training: pretrain on CodeTextbook, finetune on CodeExercises, one GPU or many (torchrun)
-  7. the command line
+  7. the whole recipe in one command: data, pretrain, finetune, samples, HumanEval
+  8. the command line
 
 Run:
   python phi1.py --tiny                  # the whole recipe on a CPU in minutes
@@ -48,7 +49,12 @@ _WHITESPACE_RE = re.compile(r"( {2,31}|\t{2,9})")  # greedy and leftmost = HF's 
 
 class Tokenizer:
     def __init__(self):
-        import tiktoken  # reads TIKTOKEN_CACHE_DIR when set (offline machines), else downloads once
+        # tiktoken downloads the GPT-2 ranks once; offline, it reads TIKTOKEN_CACHE_DIR, which we
+        # point at a cache beside the repository (../shared/tiktoken) when there is one
+        beside = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared", "tiktoken")
+        if "TIKTOKEN_CACHE_DIR" not in os.environ and os.path.isdir(beside):
+            os.environ["TIKTOKEN_CACHE_DIR"] = beside
+        import tiktoken
 
         self.bpe = tiktoken.get_encoding("r50k_base")
         self.eot = EOT
@@ -709,6 +715,20 @@ def lr_at(step, peak, warmup, max_steps):
     return peak * max(0.0, (max_steps - step) / max(1, max_steps - warmup))
 
 
+@torch.no_grad()
+def eval_loss(model, val_data, block_size, micro_batch, seed, batches, device, autocast=contextlib.nullcontext()):
+    """The summed loss of the fixed validation batches numbered `batches` (a tensor, for all_reduce)."""
+    was_training = model.training
+    model.eval()
+    total = torch.zeros((), device=device)
+    for i in batches:
+        x, y = get_batch(val_data, block_size, micro_batch, seed, VAL_STEP, i, device)
+        with autocast:
+            total += model(x, y)[1].float()
+    model.train(was_training)
+    return total
+
+
 def flops_per_token(cfg, n_params):
     """Training FLOPs per token (PaLM, appendix B): 6N for the matmuls of forward and backward, where
     N excludes the embedding table (a lookup, not a matmul; lm_head is untied and does count), plus
@@ -749,6 +769,7 @@ def train(args):
     if hp["batch_size"] % per_step:
         raise SystemExit(f"error: batch_size {hp['batch_size']} is not a multiple of micro_batch x processes = {per_step}")
     accum = hp["batch_size"] // per_step
+    args.eval_iters = -(-args.eval_iters // world) * world  # every rank evaluates as many batches
     if args.preset != "phi1":
         log(f"preset {args.preset}: {args.stage} batch {hp['batch_size']} (paper {PAPER_BATCH[args.stage]}) x {hp['max_steps']} steps, scaled down from the paper's")
 
@@ -825,19 +846,11 @@ def train(args):
     if args.compile:
         model = torch.compile(model)
 
-    @torch.no_grad()
     def evaluate():
         """Mean loss over eval_iters fixed validation batches (the same ones at every evaluation)."""
-        model.eval()
-        losses = []
-        for i in range(rank, args.eval_iters, world):
-            x, y = get_batch(val_data, cfg.block_size, hp["micro_batch"], args.seed, VAL_STEP, i, device)
-            with autocast:
-                losses.append(model(x, y)[1].float())
-        total = torch.stack(losses).sum() if losses else torch.zeros((), device=device)
+        total = eval_loss(model, val_data, cfg.block_size, hp["micro_batch"], args.seed, range(rank, args.eval_iters, world), device, autocast)
         if ddp:
             dist.all_reduce(total)
-        model.train()
         return total.item() / args.eval_iters
 
     def save(val_loss):
@@ -943,7 +956,146 @@ def train(args):
 
 
 # -----------------------------------------------------------------------------
-# 7. Command line.
+# 7. The whole recipe in one command: data -> pretrain -> finetune -> samples -> HumanEval.
+# Every stage skips or resumes what an earlier run finished, so running it again continues.
+
+RECIPES = {  # data size for data_gen.py, eval settings; the training rows are TRAIN_PRESETS
+    "tiny": dict(data_size="tiny", eval_batch=32, max_new_tokens=128),
+    "small": dict(data_size="small", eval_batch=64, max_new_tokens=384),
+    "phi1": dict(data_size="small", eval_batch=64, max_new_tokens=384),
+}
+DEMO_PROMPTS = [  # our own prompts, not HumanEval's, to show what the model writes
+    'def is_even(n: int) -> bool:\n    """Return True when n is even."""\n',
+    'def count_vowels(text: str) -> int:\n    """Count the vowels (a, e, i, o, u) in text."""\n',
+    'def reverse_words(sentence: str) -> str:\n    """Return the sentence with its words in reverse order."""\n',
+]
+
+
+def recipe(preset, out, data, extra_train_args=()):
+    import data_gen
+    import eval_humaneval
+
+    rank = int(os.environ.get("RANK", 0))
+    rc, times = RECIPES[preset], {}
+    tok = get_tokenizer()
+    t0 = time.time()
+    print(f"==> phi1 --{preset}: data in {data}, runs in {out}")
+    if preset != "tiny":
+        cfg = PhiConfig.preset(preset)
+        with torch.device("meta"):
+            n = Phi(cfg).num_params()
+        tokens = sum(r["batch_size"] * r["max_steps"] for r in TRAIN_PRESETS[preset].values()) * cfg.block_size
+        gpus = int(os.environ.get("WORLD_SIZE", 1))
+        peak = peak_flops(torch.device("cuda")) if torch.cuda.is_available() else None
+        hours = tokens * flops_per_token(cfg, n) / (0.4 * (peak or 312e12) * gpus) / 3600
+        print(f"expected: {tokens / 1e9:.1f}B tokens on {gpus} GPU(s), about {hours:.1f} h at 40% MFU "
+              f"(of a {'measured card' if peak else 'A100: unknown card'}); data generation comes first")
+
+    # ---- data: CodeTextbook (pretrain) and CodeExercises (finetune), made offline if missing
+    if rank == 0:
+        data_gen.pipeline(data, seed=0, size=rc["data_size"])
+    else:  # other torchrun ranks wait for rank 0's data
+        while not os.path.exists(os.path.join(data, "exercises", "meta.json")):
+            time.sleep(5)
+    times["data"] = time.time() - t0
+
+    # ---- pretrain, then finetune from the pretrained weights (each resumes a killed run)
+    stages = [("pretrain", os.path.join(data, "textbook"), []),
+              ("finetune", os.path.join(data, "exercises"), ["--init-from", os.path.join(out, "pretrain", "final")])]
+    for stage, stage_data, more in stages:
+        t = time.time()
+        p = argparse.ArgumentParser()
+        train_parser(p)
+        args = p.parse_args(["--preset", preset, "--stage", stage, "--data", stage_data, "--out", os.path.join(out, stage),
+                             "--resume", *more, *extra_train_args])
+        print(f"==> {stage}")
+        if os.path.exists(os.path.join(out, stage, "final", "model.safetensors")):
+            print(f"{out}/{stage}/final exists: skipping (delete it to train again)")
+        else:
+            train(args)
+        times[stage] = time.time() - t
+    if rank != 0:
+        return
+
+    # ---- the finetuned model against the pretrain-only one, on held-out exercises
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    models = {s: load_model(os.path.join(out, s, "best"), device=device) for s in ("pretrain", "finetune")}
+    ex_val = open_shards(os.path.join(data, "exercises"), models["finetune"].config.block_size)[1]
+    ex_loss = {s: eval_loss(m, ex_val, m.config.block_size, 8, 0, range(16), torch.device(device)).item() / 16
+               for s, m in models.items()}
+    model = models["finetune"]
+
+    # ---- a few completions, greedy
+    print("==> samples (greedy)")
+    for prompt, new in zip(DEMO_PROMPTS, model.generate(tok.encode_batch(DEMO_PROMPTS), 64, stop_strings=eval_humaneval.STOP_STRINGS, tokenizer=tok)):
+        print(prompt + eval_humaneval.truncate(tok.decode(new)) + "\n" + "-" * 40)
+
+    # ---- HumanEval: all 164 problems, greedy, scored in the sandbox
+    t = time.time()
+    problems = eval_humaneval.load_problems()
+    ev = os.path.join(out, "humaneval")
+    os.makedirs(ev, exist_ok=True)
+    samples = eval_humaneval.generate_samples(model, tok, problems, os.path.join(ev, "samples.jsonl"),
+                                              max_new_tokens=rc["max_new_tokens"], batch_size=rc["eval_batch"])
+    summary = eval_humaneval.evaluate(samples, problems, ev)
+    with open(samples) as f:
+        completions = {r["task_id"]: r["completion"] for r in map(json.loads, f)}
+    valid = sum(is_valid_python(problems[t]["prompt"] + c) for t, c in completions.items())
+    times["humaneval"] = time.time() - t
+
+    # ---- report: loss curve, summary table and summary.json
+    plot_losses(out, os.path.join(out, "loss.png"))
+    report = {
+        "preset": preset, "parameters": model.num_params(),
+        "pretrain_best_val_loss": torch.load(os.path.join(out, "pretrain", "ckpt.pt"), weights_only=False)["best_val"],
+        "finetune_best_val_loss": torch.load(os.path.join(out, "finetune", "ckpt.pt"), weights_only=False)["best_val"],
+        "exercises_val_loss_pretrain_only": ex_loss["pretrain"], "exercises_val_loss_finetuned": ex_loss["finetune"],
+        "humaneval_pass@1": summary["pass@1"], "humaneval_valid_python": valid / len(completions),
+        "seconds": {k: round(v, 1) for k, v in times.items()}, "total_seconds": round(time.time() - t0, 1),
+    }
+    atomic_write(os.path.join(out, "summary.json"), lambda f: f.write(json.dumps(report, indent=2).encode()))
+    print(f"\n==> phi1 --{preset} summary ({out}/summary.json)")
+    for k, v in report.items():
+        if k != "seconds":
+            print(f"  {k:<36} {v:.4f}" if isinstance(v, float) else f"  {k:<36} {v}")
+    print("  time: " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in times.items()))
+    print(f"  paper, for scale: phi-1-small (350M) 45% and phi-1 (1.3B) 50.6% HumanEval pass@1")
+
+
+def is_valid_python(src):
+    try:
+        compile(src, "<completion>", "exec")
+        return True
+    except (SyntaxError, ValueError):
+        return False
+
+
+def plot_losses(out, path):
+    """Train and validation loss of both stages on one step axis (finetune continues after pretrain)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display needed
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    offset = 0
+    for stage, color in (("pretrain", "tab:blue"), ("finetune", "tab:orange")):
+        with open(os.path.join(out, stage, "metrics.jsonl")) as f:
+            rows = [json.loads(line) for line in f]
+        train_rows = [(r["step"] + offset, r["loss"]) for r in rows if "loss" in r]
+        val_rows = [(r["step"] + offset, r["val_loss"]) for r in rows if "val_loss" in r]
+        ax.plot(*zip(*train_rows), color=color, alpha=0.6, label=f"{stage} train")
+        ax.plot(*zip(*val_rows), "o-", color=color, label=f"{stage} val")
+        offset = max(s for s, _ in train_rows)
+    ax.set(xlabel="step", ylabel="loss (nats/token)", yscale="log", title=f"phi1 {os.path.basename(out.rstrip('/'))}")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path + ".tmp.png", dpi=100)
+    os.replace(path + ".tmp.png", path)
+
+
+# -----------------------------------------------------------------------------
+# 8. Command line.
 
 
 def train_parser(p):
@@ -980,6 +1132,10 @@ def sample_main(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    for name, what in (("tiny", "on a CPU in minutes"), ("small", "phi-1-small on one GPU"), ("phi1", "the 1.3B model under torchrun")):
+        parser.add_argument("--" + name, dest="recipe", action="store_const", const=name, help=f"the whole recipe, {what}")
+    parser.add_argument("--out", default=None, help="with --tiny/--small/--phi1: run directory (default out/PRESET)")
+    parser.add_argument("--data", default=None, help="with --tiny/--small/--phi1: data directory (default data/PRESET)")
     sub = parser.add_subparsers(dest="command")
     train_parser(sub.add_parser("train", help="pretrain or finetune", formatter_class=argparse.ArgumentDefaultsHelpFormatter))
     s = sub.add_parser("sample", help="complete a prompt", formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -993,7 +1149,9 @@ def main(argv=None):
     s.add_argument("--device", default=None)
     args = parser.parse_args(argv)
     try:
-        if args.command == "train":
+        if args.recipe and not args.command:
+            recipe(args.recipe, args.out or os.path.join("out", args.recipe), args.data or os.path.join("data", args.recipe))
+        elif args.command == "train":
             train(args)
         elif args.command == "sample":
             sample_main(args)
