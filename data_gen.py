@@ -15,6 +15,12 @@ source should pass before training:
              write train.bin / val.bin (uint16) and meta.json
   pipeline   all of it:  python data_gen.py pipeline --out data/tiny --seed 0 --size tiny
 
+From a real model and real code (llm.py, quality.py hold the logic; these are their doors):
+  textbooks / exercises --backend llm --base-url URL --model NAME   the same checks, data from any
+             OpenAI-compatible server (key from OPENAI_API_KEY); resumable, see llm.py
+  filter     the paper's quality filter for real code: label, embed with a phi1 model, random forest
+  mix        CodeTextbook: filtered code + synthetic textbooks at a token --ratio, packed
+
 Every file is written atomically (temp file + os.replace) and a stage whose output exists is
 skipped, so an interrupted run resumes where it stopped; generation is resumable per chunk.
 Each record depends only on (seed, index), so the same seed gives the same bytes whatever the
@@ -519,6 +525,8 @@ def pipeline(out_dir, seed=0, size="tiny", workers=None):
 # command line
 
 def main(argv=None):
+    import llm  # here, not at the top: llm.py and quality.py import this module
+    import quality
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     for kind in ("textbooks", "exercises"):
@@ -527,6 +535,12 @@ def main(argv=None):
         s.add_argument("--n", type=int, required=True, help="records to generate (before checks)")
         s.add_argument("--seed", type=int, default=0)
         s.add_argument("--workers", type=int, default=None)
+        s.add_argument("--backend", default="templates", choices=["templates", "llm"],
+                       help="curriculum.py's templates, or an OpenAI-compatible server (llm.py)")
+        llm.add_client_args(s, required=False)
+        llm.add_generation_args(s)
+    quality.add_filter_args(sub.add_parser("filter", help="keep the most educational real code (quality.py)"))
+    quality.add_mix_args(sub.add_parser("mix", help="filtered code + textbooks at a token ratio (quality.py)"))
     for name, helptext in (("dedup", "drop exact and near duplicates"), ("decontam", "drop HumanEval look-alikes")):
         s = sub.add_parser(name, help=helptext)
         s.add_argument("--in", dest="inp", required=True)
@@ -549,7 +563,13 @@ def main(argv=None):
     s.add_argument("--workers", type=int, default=None)
     a = p.parse_args(argv)
 
-    if a.cmd in ("textbooks", "exercises"):
+    if a.cmd in ("textbooks", "exercises") and a.backend == "llm":
+        llm.run_cli(a.cmd, a, check_workers=a.workers)
+    elif a.cmd in ("filter", "mix"):
+        quality.run_cli(a)
+    elif a.cmd in ("textbooks", "exercises"):
+        if a.base_url or a.model:
+            die("--base-url and --model go with --backend llm")
         if a.n < 1:
             die("--n must be at least 1")
         kept = generate(a.cmd, a.out, a.n, a.seed, workers=a.workers)
