@@ -141,7 +141,7 @@ class PhiConfig:
 # Rows of values, not branches in the code. small and phi1 are the paper's two sizes (PAPER.md);
 # tiny keeps phi-1's vocabulary and head size but is small enough to train on a laptop CPU.
 PRESETS = {
-    "tiny": dict(n_layer=4, n_embd=256, n_inner=1024, n_head=4, block_size=256),
+    "tiny": dict(n_layer=4, n_embd=128, n_inner=512, n_head=2, block_size=512),
     "small": dict(n_layer=20, n_embd=1024, n_inner=4096, n_head=16),
     "phi1": dict(n_layer=24, n_embd=2048, n_inner=8192, n_head=32),
 }
@@ -216,13 +216,33 @@ def attention(q, k, v, impl, mask=None, dropout_p=0.0):
     return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None, dropout_p=dropout_p)
 
 
+# oneDNN's fp32 matmul, the kernel torch.compile (inductor) picks for CPU linears; None where torch lacks it
+_onednn_linear = getattr(torch.ops.mkldnn, "_linear_pointwise", None) if torch.backends.mkldnn.is_available() else None
+
+
+class Linear(nn.Linear):
+    """nn.Linear with one CPU fast path, for inference on a few rows at a time (batched decoding, the
+    prompt's prefill). There MKL's fp32 sgemm is slow on some CPUs: on our 2-core AMD EPYC machine it
+    multiplies 8 rows by lm_head's 51200x1024 matrix 2x slower than oneDNN (CPU time, one thread),
+    which makes batch-8 generation about 1.5x faster (bench/generate.py). One row (batch-1 decoding)
+    is a matrix-vector product bound by memory bandwidth: MKL keeps it. Same math in another summation
+    order, so results differ in the last bits; training (autograd on) always takes nn.Linear."""
+
+    def forward(self, x):
+        rows = x.numel() // x.size(-1)
+        if (_onednn_linear is not None and rows > 1 and x.device.type == "cpu"
+                and x.dtype == torch.float32 and not torch.is_grad_enabled()):
+            return _onednn_linear(x, self.weight, self.bias, "none", [], "")
+        return super().forward(x)
+
+
 class Attention(nn.Module):
     def __init__(self, cfg):
         super().__init__()
-        self.q_proj = nn.Linear(cfg.n_embd, cfg.n_embd)
-        self.k_proj = nn.Linear(cfg.n_embd, cfg.n_embd)
-        self.v_proj = nn.Linear(cfg.n_embd, cfg.n_embd)
-        self.dense = nn.Linear(cfg.n_embd, cfg.n_embd)
+        self.q_proj = Linear(cfg.n_embd, cfg.n_embd)
+        self.k_proj = Linear(cfg.n_embd, cfg.n_embd)
+        self.v_proj = Linear(cfg.n_embd, cfg.n_embd)
+        self.dense = Linear(cfg.n_embd, cfg.n_embd)
         self.cfg = cfg
 
     def forward(self, x, cos, sin, cache=None, mask=None):
@@ -243,8 +263,8 @@ class Attention(nn.Module):
 class MLP(nn.Module):
     def __init__(self, cfg):
         super().__init__()
-        self.fc1 = nn.Linear(cfg.n_embd, cfg.n_inner)
-        self.fc2 = nn.Linear(cfg.n_inner, cfg.n_embd)
+        self.fc1 = Linear(cfg.n_embd, cfg.n_inner)
+        self.fc2 = Linear(cfg.n_inner, cfg.n_embd)
 
     def forward(self, x):
         # gelu_new is GPT-2's tanh approximation of GELU: 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3)))
@@ -280,7 +300,7 @@ def fused_kernels_built():
         try:
             import kernels
 
-            _kernels_built = kernels.available()
+            _kernels_built = kernels.backend() == "cuda+cpu"  # an extension built with its CUDA half
         except ImportError:
             _kernels_built = False
     return _kernels_built
@@ -296,7 +316,7 @@ class Phi(nn.Module):
             layers=nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer)),
             final_layernorm=LayerNorm(cfg.n_embd, cfg.layer_norm_eps, cfg.ln_impl),
         ))
-        self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size)  # untied from embed_tokens, with bias
+        self.lm_head = Linear(cfg.n_embd, cfg.vocab_size)  # untied from embed_tokens, with bias
         self.apply(self._init_weights)
 
     def _init_weights(self, module):
@@ -316,8 +336,8 @@ class Phi(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
     def forward(self, idx, targets=None, pos=None, cache=None, mask=None, last_only=False):
-        """idx (B, T) token ids -> logits (B, T, V), and the mean cross-entropy when targets are given
-        (targets == -1 are ignored). pos/cache/mask are for generation."""
+        """idx (B, T) token ids -> logits (B, T, V); or, when targets are given, (None, the mean
+        cross-entropy) with targets == -1 ignored. pos/cache/mask/last_only are for generation."""
         B, T = idx.shape
         if pos is None:
             pos = torch.arange(T, device=idx.device)[None]                  # (1, T)
@@ -327,14 +347,12 @@ class Phi(nn.Module):
         for i, block in enumerate(self.model.layers):
             x = block(x, cos, sin, cache.layer(i) if cache is not None else None, mask)
         x = self.model.final_layernorm(x)
+        if targets is not None:  # training: the loss without ever holding all (B, T, V) logits
+            loss = LMHeadCrossEntropy.apply(x.reshape(B * T, -1), self.lm_head.weight, self.lm_head.bias, targets.reshape(-1))
+            return None, loss
         if last_only:
             x = x[:, -1:]                                                   # (B, 1, C): next token only
-        logits = self.lm_head(x)                                            # (B, T, V)
-        if targets is None:
-            return logits
-        # cross-entropy in fp32 even under autocast: log-softmax over 51200 logits loses bits in bf16
-        loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-1)
-        return logits, loss
+        return self.lm_head(x)                                              # (B, T, V)
 
     # -------------------------------------------------------------------------
     # 4. Checkpoints: the Hugging Face format (config.json + model.safetensors).
@@ -448,6 +466,52 @@ class Phi(nn.Module):
             x = nxt[:, None]                                                  # (B, 1)
         self.train(was_training)
         return out
+
+
+class LMHeadCrossEntropy(torch.autograd.Function):
+    """mean cross-entropy(x @ W^T + b, targets), computed CHUNK rows at a time.
+
+    With phi-1's 51,200-token vocabulary the logits dominate training memory: (B*T, V) in fp32 is
+    6.7 GB for one phi-1-small micro-batch of 16 x 2048, and several passes over it (log-softmax,
+    its gradient, zero-fills) cost more time than the lm_head matmul itself on a CPU. Here each
+    chunk's logits live only while their loss and gradient are computed, which the forward does at
+    once (d loss / d logits = softmax - onehot, known as soon as the logits are); backward only
+    scales the stored gradients. The plain version, F.cross_entropy(lm_head(x), targets), gives the
+    same numbers: tests hold them against transformers' loss."""
+
+    CHUNK = 2048  # rows of logits at a time: 2048 x 51200 x 4 bytes = 420 MB
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, targets):
+        n = (targets != -1).sum().clamp(min=1)           # targets == -1 are not predicted
+        grad = any(ctx.needs_input_grad[:3])
+        acc = torch.promote_types(x.dtype, torch.float32)  # fp32, or fp64 for fp64 inputs
+        loss = torch.zeros((), device=x.device, dtype=acc)
+        if grad:
+            gx = torch.empty_like(x)
+            gw, gb = torch.zeros_like(weight, dtype=acc), torch.zeros_like(bias, dtype=acc)
+        for s in range(0, x.size(0), LMHeadCrossEntropy.CHUNK):
+            xc, tc = x[s:s + LMHeadCrossEntropy.CHUNK], targets[s:s + LMHeadCrossEntropy.CHUNK]
+            # softmax statistics in fp32 even under autocast: a 51200-way log-sum-exp loses bits in bf16
+            logits = torch.addmm(bias, xc, weight.t()).to(acc)                     # (chunk, V)
+            lse = logits.logsumexp(dim=-1)                                          # (chunk,)
+            valid, tgt = tc != -1, tc.clamp(min=0)
+            loss += ((lse - logits.gather(1, tgt[:, None]).squeeze(1)) * valid).sum()
+            if grad:
+                p = logits.sub_(lse[:, None]).exp_()                                # softmax, in place
+                p[torch.arange(len(tc), device=x.device), tgt] -= 1.0               # minus the one-hot
+                p = p.mul_((valid / n)[:, None]).to(xc.dtype)                      # d mean-loss / d logits
+                gx[s:s + LMHeadCrossEntropy.CHUNK] = p @ weight.to(xc.dtype)
+                gw += p.t() @ xc
+                gb += p.sum(0)
+        if grad:
+            ctx.save_for_backward(gx, gw.to(weight.dtype), gb.to(bias.dtype))
+        return loss / n
+
+    @staticmethod
+    def backward(ctx, g):
+        gx, gw, gb = ctx.saved_tensors
+        return gx * g, gw * g, gb * g, None
 
 
 class KVCache:
@@ -641,18 +705,21 @@ def load_model(path, device="cpu", dtype=None):
 
 TRAIN_PRESETS = {
     # the paper's own numbers: pretrain 36k steps x 1024 x 2048 tokens (phi-1-base is step 24k),
-    # finetune 6k steps x 256, the best of checkpoints every 1,000 steps
+    # finetune 6k steps x 256, the best of checkpoints every 1,000 steps; dropout 0.1
     "phi1": {
-        "pretrain": dict(batch_size=1024, micro_batch=8, lr=1e-3, warmup=750, weight_decay=0.1, max_steps=36000, eval_interval=1000, save_interval=1000),
-        "finetune": dict(batch_size=256, micro_batch=8, lr=1e-4, warmup=50, weight_decay=0.01, max_steps=6000, eval_interval=1000, save_interval=1000),
+        "pretrain": dict(batch_size=1024, micro_batch=8, lr=1e-3, warmup=750, weight_decay=0.1, dropout=0.1, max_steps=36000, eval_interval=1000, save_interval=1000),
+        "finetune": dict(batch_size=256, micro_batch=8, lr=1e-4, warmup=50, weight_decay=0.01, dropout=0.1, max_steps=6000, eval_interval=1000, save_interval=1000),
     },
+    # one GPU for a few hours: ~1.6B pretraining tokens, several epochs of the offline data
     "small": {
-        "pretrain": dict(batch_size=256, micro_batch=16, lr=1e-3, warmup=200, weight_decay=0.1, max_steps=3000, eval_interval=250, save_interval=250),
-        "finetune": dict(batch_size=64, micro_batch=16, lr=1e-4, warmup=50, weight_decay=0.01, max_steps=1000, eval_interval=100, save_interval=100),
+        "pretrain": dict(batch_size=256, micro_batch=16, lr=1e-3, warmup=200, weight_decay=0.1, dropout=0.1, max_steps=3000, eval_interval=250, save_interval=250),
+        "finetune": dict(batch_size=64, micro_batch=16, lr=1e-4, warmup=50, weight_decay=0.01, dropout=0.1, max_steps=1000, eval_interval=100, save_interval=100),
     },
+    # a 2-core CPU for about six minutes: small batches for many updates, higher learning rates for
+    # a tiny model, and no dropout (it regularises long runs; these see each token about once)
     "tiny": {
-        "pretrain": dict(batch_size=16, micro_batch=16, lr=2e-3, warmup=30, weight_decay=0.1, max_steps=300, eval_interval=50, save_interval=50),
-        "finetune": dict(batch_size=16, micro_batch=16, lr=5e-4, warmup=10, weight_decay=0.01, max_steps=100, eval_interval=20, save_interval=20),
+        "pretrain": dict(batch_size=4, micro_batch=4, lr=5e-3, warmup=10, weight_decay=0.1, dropout=0.0, max_steps=200, eval_interval=50, save_interval=50),
+        "finetune": dict(batch_size=4, micro_batch=4, lr=2e-3, warmup=5, weight_decay=0.01, dropout=0.0, max_steps=80, eval_interval=20, save_interval=20),
     },
 }
 PAPER_BATCH = {"pretrain": 1024, "finetune": 256}
@@ -760,7 +827,7 @@ def train(args):
         rank, world = 0, 1
     master = rank == 0
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    log = print if master else (lambda *a, **k: None)
+    log = (lambda *a: print(*a, flush=True)) if master else (lambda *a: None)
 
     stage = TRAIN_PRESETS[args.preset][args.stage]
     hp = {k: getattr(args, k) if getattr(args, k) is not None else v for k, v in stage.items()}
@@ -790,7 +857,7 @@ def train(args):
     ckpt_path = os.path.join(args.out, "ckpt.pt")
     resume = args.resume and os.path.exists(ckpt_path)
     ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False) if resume else None
-    drop = dict(resid_pdrop=args.dropout, attn_pdrop=args.dropout)
+    drop = dict(resid_pdrop=hp["dropout"], attn_pdrop=hp["dropout"])
     if ckpt is not None:
         model = Phi(PhiConfig(**ckpt["config"]))
         model.load_state_dict(ckpt["model"])
@@ -960,7 +1027,7 @@ def train(args):
 # Every stage skips or resumes what an earlier run finished, so running it again continues.
 
 RECIPES = {  # data size for data_gen.py, eval settings; the training rows are TRAIN_PRESETS
-    "tiny": dict(data_size="tiny", eval_batch=32, max_new_tokens=128),
+    "tiny": dict(data_size="tiny", eval_batch=32, max_new_tokens=96),
     "small": dict(data_size="small", eval_batch=64, max_new_tokens=384),
     "phi1": dict(data_size="small", eval_batch=64, max_new_tokens=384),
 }
@@ -1108,9 +1175,8 @@ def train_parser(p):
     p.add_argument("--seed", type=int, default=1337)
     for name in ("batch_size", "micro_batch", "max_steps", "warmup", "eval_interval", "save_interval"):
         p.add_argument("--" + name.replace("_", "-"), type=int, default=None, help="default: the preset's row in TRAIN_PRESETS")
-    for name in ("lr", "weight_decay"):
+    for name in ("lr", "weight_decay", "dropout"):
         p.add_argument("--" + name.replace("_", "-"), type=float, default=None, help="default: the preset's row in TRAIN_PRESETS")
-    p.add_argument("--dropout", type=float, default=0.1, help="on attention probabilities and residual branches (paper: 0.1)")
     p.add_argument("--eval-iters", type=int, default=8, help="validation micro-batches per evaluation")
     p.add_argument("--log-interval", type=int, default=10)
     p.add_argument("--device", default=None, help="cuda, cpu, ... (default: cuda when available)")

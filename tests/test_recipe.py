@@ -11,8 +11,8 @@ REDUCE = """
 import phi1, data_gen
 phi1.PRESETS['tiny'] = dict(n_layer=2, n_embd=64, n_inner=256, n_head=1, block_size=256)
 phi1.TRAIN_PRESETS['tiny'] = {
-    'pretrain': dict(batch_size=8, micro_batch=8, lr=3e-3, warmup=5, weight_decay=0.1, max_steps=30, eval_interval=15, save_interval=15),
-    'finetune': dict(batch_size=8, micro_batch=8, lr=1e-3, warmup=2, weight_decay=0.01, max_steps=20, eval_interval=10, save_interval=10),
+    'pretrain': dict(batch_size=8, micro_batch=8, lr=3e-3, warmup=5, weight_decay=0.1, dropout=0.0, max_steps=30, eval_interval=15, save_interval=15),
+    'finetune': dict(batch_size=8, micro_batch=8, lr=1e-3, warmup=2, weight_decay=0.01, dropout=0.0, max_steps=20, eval_interval=10, save_interval=10),
 }
 phi1.RECIPES['tiny'] = dict(data_size='tiny', eval_batch=41, max_new_tokens=24)
 data_gen.SIZES['tiny'] = dict(textbooks=120, exercises=240)
