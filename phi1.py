@@ -1088,7 +1088,7 @@ def recipe(preset, out, data, extra_train_args=()):
     device = "cuda" if torch.cuda.is_available() else "cpu"
     models = {s: load_model(os.path.join(out, s, "best"), device=device) for s in ("pretrain", "finetune")}
     ex_val = open_shards(os.path.join(data, "exercises"), models["finetune"].config.block_size)[1]
-    ex_loss = {s: eval_loss(m, ex_val, m.config.block_size, 8, 0, range(16), torch.device(device)).item() / 16
+    ex_loss = {s: eval_loss(m, ex_val, m.config.block_size, 4, 0, range(8), torch.device(device)).item() / 8
                for s, m in models.items()}
     model = models["finetune"]
 

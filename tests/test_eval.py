@@ -4,6 +4,7 @@ import json
 import random
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -143,6 +144,7 @@ class ScriptedModel:
     def __init__(self, tokenizer, text):
         self.ids = tokenizer.encode(text)
         self.calls = []
+        self.config = types.SimpleNamespace(block_size=2048)  # prompts longer than this lose their start
 
     def generate(self, prompts, max_new_tokens, temperature=0.0, top_p=None, stop_strings=None,
                  tokenizer=None, seed=None):
