@@ -26,9 +26,8 @@ import json
 import math
 import os
 import re
-import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
@@ -715,11 +714,11 @@ TRAIN_PRESETS = {
         "pretrain": dict(batch_size=256, micro_batch=16, lr=1e-3, warmup=200, weight_decay=0.1, dropout=0.1, max_steps=3000, eval_interval=250, save_interval=250),
         "finetune": dict(batch_size=64, micro_batch=16, lr=1e-4, warmup=50, weight_decay=0.01, dropout=0.1, max_steps=1000, eval_interval=100, save_interval=100),
     },
-    # a 2-core CPU for about six minutes: small batches for many updates, higher learning rates for
+    # a 2-core CPU for about eight minutes: small batches for many updates, higher learning rates for
     # a tiny model, and no dropout (it regularises long runs; these see each token about once)
     "tiny": {
-        "pretrain": dict(batch_size=4, micro_batch=4, lr=5e-3, warmup=10, weight_decay=0.1, dropout=0.0, max_steps=200, eval_interval=50, save_interval=50),
-        "finetune": dict(batch_size=4, micro_batch=4, lr=2e-3, warmup=5, weight_decay=0.01, dropout=0.0, max_steps=80, eval_interval=20, save_interval=20),
+        "pretrain": dict(batch_size=4, micro_batch=4, lr=5e-3, warmup=10, weight_decay=0.1, dropout=0.0, max_steps=240, eval_interval=60, save_interval=60),
+        "finetune": dict(batch_size=4, micro_batch=4, lr=2e-3, warmup=5, weight_decay=0.01, dropout=0.0, max_steps=110, eval_interval=55, save_interval=55),
     },
 }
 PAPER_BATCH = {"pretrain": 1024, "finetune": 256}
@@ -1038,7 +1037,7 @@ DEMO_PROMPTS = [  # our own prompts, not HumanEval's, to show what the model wri
 ]
 
 
-def recipe(preset, out, data, extra_train_args=()):
+def recipe(preset, out, data):
     import data_gen
     import eval_humaneval
 
@@ -1053,10 +1052,11 @@ def recipe(preset, out, data, extra_train_args=()):
             n = Phi(cfg).num_params()
         tokens = sum(r["batch_size"] * r["max_steps"] for r in TRAIN_PRESETS[preset].values()) * cfg.block_size
         gpus = int(os.environ.get("WORLD_SIZE", 1))
+        card = torch.cuda.get_device_name() if torch.cuda.is_available() else "A100"
         peak = peak_flops(torch.device("cuda")) if torch.cuda.is_available() else None
-        hours = tokens * flops_per_token(cfg, n) / (0.4 * (peak or 312e12) * gpus) / 3600
-        print(f"expected: {tokens / 1e9:.1f}B tokens on {gpus} GPU(s), about {hours:.1f} h at 40% MFU "
-              f"(of a {'measured card' if peak else 'A100: unknown card'}); data generation comes first")
+        hours = tokens * flops_per_token(cfg, n) / (0.4 * (peak or GPU_PEAK_FLOPS["A100"]) * gpus) / 3600
+        print(f"expected: training {tokens / 1e9:.1f}B tokens takes about {hours:.1f} h on {gpus} x {card} at 40% MFU; "
+              f"first the offline data (~430M tokens), about 2.5 h on 2 CPU cores if data/{preset} is missing")
 
     # ---- data: CodeTextbook (pretrain) and CodeExercises (finetune), made offline if missing
     if rank == 0:
@@ -1074,7 +1074,7 @@ def recipe(preset, out, data, extra_train_args=()):
         p = argparse.ArgumentParser()
         train_parser(p)
         args = p.parse_args(["--preset", preset, "--stage", stage, "--data", stage_data, "--out", os.path.join(out, stage),
-                             "--resume", *more, *extra_train_args])
+                             "--resume", *more])
         print(f"==> {stage}")
         if os.path.exists(os.path.join(out, stage, "final", "model.safetensors")):
             print(f"{out}/{stage}/final exists: skipping (delete it to train again)")
@@ -1126,7 +1126,7 @@ def recipe(preset, out, data, extra_train_args=()):
         if k != "seconds":
             print(f"  {k:<36} {v:.4f}" if isinstance(v, float) else f"  {k:<36} {v}")
     print("  time: " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in times.items()))
-    print(f"  paper, for scale: phi-1-small (350M) 45% and phi-1 (1.3B) 50.6% HumanEval pass@1")
+    print("  paper, for scale: phi-1-small (350M) 45% and phi-1 (1.3B) 50.6% HumanEval pass@1")
 
 
 def is_valid_python(src):

@@ -11,7 +11,6 @@ What this covers: ids equal on code, random unicode and whitespace runs; decode 
 What it does not: the real tokenizer files byte for byte (their added tokens' flags, e.g.).
 """
 import json
-import os
 import random
 
 import pytest
