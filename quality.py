@@ -8,7 +8,7 @@ is to learn basic coding concepts" (PAPER.md "Data"); at 350M this alone lifted 
     python quality.py filter --out data/filtered                    # the standard library, heuristic labels
     python quality.py filter --out data/filtered --corpus my_code/ --embed path/to/phi-1 \\
         --base-url http://localhost:8000/v1 --model qwen2.5-coder    # an LLM judge, phi-1 embeddings
-    python quality.py mix --code data/filtered/kept.jsonl --textbooks data/tiny/work/textbooks.clean.jsonl \\
+    python quality.py mix --code data/filtered/kept.jsonl --textbooks TEXTBOOKS.jsonl \\
         --ratio 0.85 --out data/codetextbook                         # train.bin, val.bin, meta.json
 
   corpus    the Python standard library's own sources on this machine by default (a real corpus

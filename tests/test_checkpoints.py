@@ -19,6 +19,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 import phi1
+from test_model import randomize_  # O(1) random weights, shared with the logits tests
 
 transformers = pytest.importorskip("transformers")
 
@@ -32,16 +33,7 @@ def random_hf(vocab=300, width=96, heads=3, inner=200, layers=2, seed=0):
                                 num_hidden_layers=layers, num_attention_heads=heads, partial_rotary_factor=0.5,
                                 max_position_embeddings=128, bos_token_id=None, eos_token_id=None)
     hf = transformers.PhiForCausalLM(hc).eval()
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in hf.named_parameters():
-            r = torch.randn(p.shape, generator=g)
-            if "layernorm" in name:
-                p.copy_(1.0 + 0.2 * r if name.endswith("weight") else 0.2 * r)
-            elif name.endswith("bias"):
-                p.copy_(0.1 * r)
-            else:
-                p.copy_(r if "embed" in name else r / math.sqrt(p.shape[1]))
+    randomize_(hf, seed)
     return hf
 
 
