@@ -847,7 +847,7 @@ def train(args):
     scaler = torch.amp.GradScaler(device.type, enabled=dtype == "float16")
 
     torch.manual_seed(args.seed + rank)
-    train_data, val_data, meta = open_shards(args.data, PhiConfig.preset(args.preset).block_size)
+    train_data, val_data, _ = open_shards(args.data, PhiConfig.preset(args.preset).block_size)
 
     # ---- model and optimizer ------------------------------------------------------------------
     os.makedirs(args.out, exist_ok=True)
@@ -1112,8 +1112,8 @@ def recipe(preset, out, data):
     plot_losses(out, os.path.join(out, "loss.png"))
     report = {
         "preset": preset, "parameters": model.num_params(),
-        "pretrain_best_val_loss": torch.load(os.path.join(out, "pretrain", "ckpt.pt"), weights_only=False)["best_val"],
-        "finetune_best_val_loss": torch.load(os.path.join(out, "finetune", "ckpt.pt"), weights_only=False)["best_val"],
+        "pretrain_best_val_loss": best_val_loss(os.path.join(out, "pretrain")),
+        "finetune_best_val_loss": best_val_loss(os.path.join(out, "finetune")),
         "exercises_val_loss_pretrain_only": ex_loss["pretrain"], "exercises_val_loss_finetuned": ex_loss["finetune"],
         "humaneval_pass@1": summary["pass@1"], "humaneval_valid_python": valid / len(completions),
         "seconds": {k: round(v, 1) for k, v in times.items()}, "total_seconds": round(time.time() - t0, 1),
@@ -1125,6 +1125,12 @@ def recipe(preset, out, data):
             print(f"  {k:<36} {v:.4f}" if isinstance(v, float) else f"  {k:<36} {v}")
     print("  time: " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in times.items()))
     print("  paper, for scale: phi-1-small (350M) 45% and phi-1 (1.3B) 50.6% HumanEval pass@1")
+
+
+def best_val_loss(run_dir):
+    """The lowest validation loss a run logged (read from metrics.jsonl, not from the large ckpt.pt)."""
+    with open(os.path.join(run_dir, "metrics.jsonl")) as f:
+        return min(r["val_loss"] for r in map(json.loads, f) if "val_loss" in r)
 
 
 def is_valid_python(src):
