@@ -473,10 +473,26 @@ class LMHeadCrossEntropy(torch.autograd.Function):
     its gradient, zero-fills) cost more time than the lm_head matmul itself on a CPU. Here each
     chunk's logits live only while their loss and gradient are computed, which the forward does at
     once (d loss / d logits = softmax - onehot, known as soon as the logits are); backward only
-    scales the stored gradients. The plain version, F.cross_entropy(lm_head(x), targets), gives the
-    same numbers: tests hold them against transformers' loss."""
+    scales the stored gradients. The logits are turned into log-probabilities and then into that
+    gradient in place, in one buffer: two passes over it besides the matmuls. The plain version,
+    F.cross_entropy(lm_head(x), targets), gives the same numbers: tests hold them against
+    transformers' loss."""
 
     CHUNK = 2048  # rows of logits at a time: 2048 x 51200 x 4 bytes = 420 MB
+    _cpu_buffer = None
+
+    @staticmethod
+    def buffer(rows, cols, device, dtype):
+        """The chunk's logits buffer. On a CPU one is kept between calls: a fresh 420 MB tensor
+        pays a page fault for every 4 KB the first time it is written, which costs as much as
+        half the matmul that fills it. On a GPU, torch's caching allocator already reuses memory."""
+        if device.type != "cpu":
+            return torch.empty(rows, cols, device=device, dtype=dtype)
+        b = LMHeadCrossEntropy._cpu_buffer
+        if b is None or b.dtype != dtype or b.size(1) != cols or b.size(0) < rows:
+            b = LMHeadCrossEntropy._cpu_buffer = None  # free the old one first
+            b = LMHeadCrossEntropy._cpu_buffer = torch.empty(rows, cols, dtype=dtype)
+        return b[:rows]
 
     @staticmethod
     def forward(ctx, x, weight, bias, targets):
@@ -487,20 +503,27 @@ class LMHeadCrossEntropy(torch.autograd.Function):
         if grad:
             gx = torch.empty_like(x)
             gw, gb = torch.zeros_like(weight, dtype=acc), torch.zeros_like(bias, dtype=acc)
-        for s in range(0, x.size(0), LMHeadCrossEntropy.CHUNK):
-            xc, tc = x[s:s + LMHeadCrossEntropy.CHUNK], targets[s:s + LMHeadCrossEntropy.CHUNK]
-            # softmax statistics in fp32 even under autocast: a 51200-way log-sum-exp loses bits in bf16
-            logits = torch.addmm(bias, xc, weight.t()).to(acc)                     # (chunk, V)
-            lse = logits.logsumexp(dim=-1)                                          # (chunk,)
+        C = LMHeadCrossEntropy.CHUNK
+        buf = LMHeadCrossEntropy.buffer(min(C, x.size(0)), weight.size(0), x.device, acc)
+        for s in range(0, x.size(0), C):
+            xc, tc = x[s:s + C], targets[s:s + C]
             valid, tgt = tc != -1, tc.clamp(min=0)
-            loss += ((lse - logits.gather(1, tgt[:, None]).squeeze(1)) * valid).sum()
+            scale = (valid / n).to(xc.dtype)                                  # d mean-loss / d row's loss
+            # softmax statistics in fp32 even under autocast: a 51200-way log-sum-exp loses bits in bf16
+            logits = buf[:len(tc)]
+            if xc.dtype == acc:
+                torch.addmm(bias, xc, weight.t(), out=logits)                 # (chunk, V)
+            else:
+                logits.copy_(torch.addmm(bias, xc, weight.t()))
+            logp = torch.log_softmax(logits, dim=-1, out=logits)              # in place, row by row
+            loss -= (logp.gather(1, tgt[:, None]).squeeze(1) * valid).sum()
             if grad:
-                p = logits.sub_(lse[:, None]).exp_()                                # softmax, in place
-                p[torch.arange(len(tc), device=x.device), tgt] -= 1.0               # minus the one-hot
-                p = p.mul_((valid / n)[:, None]).to(xc.dtype)                      # d mean-loss / d logits
-                gx[s:s + LMHeadCrossEntropy.CHUNK] = p @ weight.to(xc.dtype)
-                gw += p.t() @ xc
-                gb += p.sum(0)
+                p = logp.exp_()                                               # softmax, in place
+                p[torch.arange(len(tc), device=x.device), tgt] -= 1.0         # minus the one-hot
+                p = p.to(xc.dtype)
+                gx[s:s + C] = (p @ weight.to(xc.dtype)) * scale[:, None]      # each row scaled after
+                gw += p.t() @ (xc * scale[:, None])                           # the matmuls, not before
+                gb += p.t() @ scale
         if grad:
             ctx.save_for_backward(gx, gw.to(weight.dtype), gb.to(bias.dtype))
         return loss / n
@@ -893,8 +916,8 @@ def train(args):
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     groups = [{"params": decay, "weight_decay": hp["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}]
-    # fused AdamW: one kernel for all parameters on CUDA, not several per parameter
-    optimizer = torch.optim.AdamW(groups, lr=hp["lr"], betas=(0.9, 0.95), eps=1e-8, fused=device.type == "cuda")
+    # fused AdamW: one pass over each parameter, not a kernel per operation (7x faster on a CPU too)
+    optimizer = torch.optim.AdamW(groups, lr=hp["lr"], betas=(0.9, 0.95), eps=1e-8, fused=device.type in ("cuda", "cpu"))
     step, best_val = 0, float("inf")
     if ckpt is not None:
         if ddp and args.fsdp:  # the checkpoint holds full tensors: scatter them back into shards
