@@ -370,12 +370,13 @@ class Phi(nn.Module):
             "initializer_range": 0.02, "torch_dtype": str(next(self.parameters()).dtype).removeprefix("torch."),
         }
 
-    def save_pretrained(self, path):
-        """Write config.json and model.safetensors; transformers.PhiForCausalLM.from_pretrained reads them."""
+    def save_pretrained(self, path, state_dict=None):
+        """Write config.json and model.safetensors; transformers.PhiForCausalLM.from_pretrained reads them.
+        state_dict: the weights to write when this module's own are not whole (FSDP shards)."""
         from safetensors.torch import save_file
 
         os.makedirs(path, exist_ok=True)
-        state = {k: v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
+        state = {k: v.detach().contiguous().cpu() for k, v in (state_dict or self.state_dict()).items()}
         atomic_write(os.path.join(path, "config.json"), lambda f: f.write(json.dumps(self.hf_config(), indent=2).encode()))
         tmp = os.path.join(path, "model.safetensors.tmp")
         save_file(state, tmp, metadata={"format": "pt"})
@@ -869,7 +870,7 @@ def train(args):
     # bf16 has fp32's range and needs no scaler
     scaler = torch.amp.GradScaler(device.type, enabled=dtype == "float16")
 
-    torch.manual_seed(args.seed + rank)
+    torch.manual_seed(args.seed)  # the same initial weights on every rank (FSDP does not broadcast them)
     train_data, val_data, _ = open_shards(args.data, PhiConfig.preset(args.preset).block_size)
 
     # ---- model and optimizer ------------------------------------------------------------------
@@ -891,6 +892,7 @@ def train(args):
     for block in model.model.layers:  # dropout modules were built from the config; keep them in step
         block.resid_dropout.p = model.config.resid_pdrop
     cfg = model.config
+    torch.manual_seed(args.seed + rank)  # but a different dropout stream on each rank
     if len(train_data) < cfg.block_size + 1 or len(val_data) < cfg.block_size + 1:
         raise DataError(f"{args.data}: shards shorter than one sequence of block_size+1 = {cfg.block_size + 1}")
     model.to(device)
@@ -941,7 +943,8 @@ def train(args):
         return total.item() / args.eval_iters
 
     def save(val_loss):
-        """Everything a bit-exact resume needs, in one file written atomically."""
+        """Everything a bit-exact resume needs, in one file written atomically. Returns the model's
+        whole weights on rank 0 (under FSDP every rank must call this: the shards are gathered)."""
         state = dict(model=raw_model.state_dict(), optimizer=optimizer.state_dict(), scaler=scaler.state_dict(),
                      step=step, best_val=best_val, config=asdict(cfg), args=vars(args), val_loss=val_loss,
                      data_position=dict(seed=args.seed, step=step),  # batches are a function of (seed, step)
@@ -954,6 +957,7 @@ def train(args):
             state["model"], state["optimizer"] = get_state_dict(model, optimizer, options=full)
         if master:
             atomic_write(ckpt_path, lambda f: torch.save(state, f))
+        return state["model"]
 
     if ckpt is not None:  # continue every random stream where the interrupted run left it
         torch.set_rng_state(ckpt["rng"]["torch"])
@@ -1029,13 +1033,17 @@ def train(args):
         if step % hp["save_interval"] == 0 or last:
             improved = val_loss < best_val
             best_val = min(best_val, val_loss)
-            save(val_loss)
+            weights = save(val_loss)
             if improved and master:  # keep the best by validation loss among the periodic saves (paper)
-                raw_model.save_pretrained(os.path.join(args.out, "best"))
+                raw_model.save_pretrained(os.path.join(args.out, "best"), weights)
                 log_metrics(step=step, best_val_loss=val_loss)
 
+    if ddp and args.fsdp:  # gather the shards (every rank takes part), for rank 0 to write
+        from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
+
+        weights = get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
     if master:
-        raw_model.save_pretrained(os.path.join(args.out, "final"))
+        raw_model.save_pretrained(os.path.join(args.out, "final"), weights if ddp and args.fsdp else None)
         log(f"done: {step} steps, best val loss {best_val:.4f}; saved {args.out}/final and {args.out}/best")
     if ddp:
         dist.destroy_process_group()

@@ -12,6 +12,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import torch
 
 import phi1
 
@@ -110,25 +111,38 @@ def test_kill_and_resume_reproduce_losses_exactly(corpus, tmp_path):
     assert not diff, f"losses differ after resume (step, uninterrupted, resumed): {diff[:5]}"
 
 
-def test_two_processes_match_one_with_twice_the_accumulation(corpus, tmp_path):
+@pytest.mark.parametrize("sharding", ["ddp", "fsdp"])
+def test_two_processes_match_one_with_twice_the_accumulation(corpus, tmp_path, sharding):
+    """torchrun with 2 processes (gloo) against 1 process: same losses, same checkpoint, also after
+    a resume (3 steps, then on to 6 from the checkpoint, optimizer state included)."""
     data, _ = corpus
-    args = ["train", "--data", data, "--max-steps", "6", "--batch-size", "8", "--micro-batch", "2",
-            "--dropout", "0", "--log-interval", "1", "--eval-interval", "6", "--save-interval", "6"]
-    one = str(tmp_path / "one")
-    r = run(args + ["--out", one])
-    assert r.returncode == 0, r.stderr
-    two = str(tmp_path / "two")
+    args = ["train", "--data", data, "--batch-size", "8", "--micro-batch", "2", "--dropout", "0",
+            "--log-interval", "1", "--eval-interval", "3", "--save-interval", "3", "--resume"]
+    more = ["--fsdp"] if sharding == "fsdp" else []
+    one, two = str(tmp_path / "one"), str(tmp_path / "two")
     script = str(tmp_path / "launch.py")
-    with open(script, "w") as f:
-        f.write(f"import sys; sys.path.insert(0, {ROOT!r}); " + SETUP + f"phi1.main({args + ['--out', two]!r})\n")
-    env = dict(os.environ, OMP_NUM_THREADS="1")
-    r = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=29517", script],
-                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr[-3000:]
+    for steps in ("3", "6"):
+        r = run(args + ["--max-steps", steps, "--out", one])
+        assert r.returncode == 0, r.stderr
+        with open(script, "w") as f:
+            f.write(f"import sys; sys.path.insert(0, {ROOT!r}); " + SETUP
+                    + f"phi1.main({args + more + ['--max-steps', steps, '--out', two]!r})\n")
+        r = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=29517",
+                            script], cwd=ROOT, env=dict(os.environ, OMP_NUM_THREADS="1"),
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-3000:]
+    assert "resumed from" in r.stdout
     a, b = losses(one), losses(two)
     assert sorted(a) == sorted(b) == list(range(1, 7))
     for s in a:  # same batches, same mean gradient; only the order of float additions differs
         assert math.isclose(a[s], b[s], rel_tol=1e-4), (s, a[s], b[s])
+    # the checkpoint and the export hold whole tensors (FSDP gathers its shards to rank 0), the same ones
+    w1, w2 = (torch.load(os.path.join(d, "ckpt.pt"), weights_only=False)["model"] for d in (one, two))
+    m1, m2 = (phi1.load_model(os.path.join(d, "final")).state_dict() for d in (one, two))
+    assert w1.keys() == w2.keys() == m1.keys() == m2.keys()
+    for k in w1:
+        torch.testing.assert_close(w2[k], w1[k], rtol=1e-3, atol=1e-5, msg=k)
+        torch.testing.assert_close(m2[k], w2[k], rtol=0, atol=0, msg=k)
 
 
 def test_learning_rate_schedule_has_the_papers_shape():
