@@ -332,6 +332,22 @@ class Phi(nn.Module):
     def num_params(self):
         return sum(p.numel() for p in self.parameters())
 
+    def predict_only(self, token_ids):
+        """Train to predict only token_ids. Every other id's lm_head bias goes to -1e4, so its
+        probability is exactly 0 (exp(-1e4) underflows, in bf16 too), and the loss can skip its
+        column: the same loss and gradients with a smaller matmul. It pays when a corpus uses few
+        of the 51,200 ids: tiny's offline data uses about 5,500, and the lm_head is most of a tiny
+        model's step. Ids suppressed before and wanted now (finetuning data) restart at bias 0.
+        Targets outside token_ids would count as ignored: train() passes every id its data holds."""
+        keep = torch.zeros(self.config.vocab_size, dtype=torch.bool, device=self.lm_head.bias.device)
+        keep[token_ids] = True
+        with torch.no_grad():
+            bias = self.lm_head.bias
+            bias[keep & (bias < -1e3)] = 0.0
+            bias[~keep] = -1e4
+        self.live = keep.nonzero().squeeze(1)                                      # lm_head rows used
+        self.live_index = torch.cumsum(keep, 0).sub_(1).masked_fill_(~keep, -1)   # id -> row among them
+
     def forward(self, idx, targets=None, pos=None, cache=None, mask=None, last_only=False):
         """idx (B, T) token ids -> logits (B, T, V); or, when targets are given, (None, the mean
         cross-entropy) with targets == -1 ignored. pos/cache/mask/last_only are for generation."""
@@ -345,8 +361,10 @@ class Phi(nn.Module):
             x = block(x, cos, sin, cache.layer(i) if cache is not None else None, mask)
         x = self.model.final_layernorm(x)
         if targets is not None:  # training: the loss without ever holding all (B, T, V) logits
-            loss = LMHeadCrossEntropy.apply(x.reshape(B * T, -1), self.lm_head.weight, self.lm_head.bias, targets.reshape(-1))
-            return None, loss
+            w, b, t = self.lm_head.weight, self.lm_head.bias, targets.reshape(-1)
+            if getattr(self, "live", None) is not None:  # predict_only(): the other columns are 0
+                w, b, t = w[self.live], b[self.live], torch.where(t >= 0, self.live_index[t.clamp(min=0)], t)
+            return None, LMHeadCrossEntropy.apply(x.reshape(B * T, -1), w, b, t)
         if last_only:
             x = x[:, -1:]                                                   # (B, 1, C): next token only
         return self.lm_head(x)                                              # (B, T, V)
@@ -509,7 +527,7 @@ class LMHeadCrossEntropy(torch.autograd.Function):
         for s in range(0, x.size(0), C):
             xc, tc = x[s:s + C], targets[s:s + C]
             valid, tgt = tc != -1, tc.clamp(min=0)
-            scale = (valid / n).to(xc.dtype)                                  # d mean-loss / d row's loss
+            scale = (valid.to(acc) / n).to(xc.dtype)                          # d mean-loss / d row's loss
             # softmax statistics in fp32 even under autocast: a 51200-way log-sum-exp loses bits in bf16
             logits = buf[:len(tc)]
             if xc.dtype == acc:
@@ -521,10 +539,14 @@ class LMHeadCrossEntropy(torch.autograd.Function):
             if grad:
                 p = logp.exp_()                                               # softmax, in place
                 p[torch.arange(len(tc), device=x.device), tgt] -= 1.0         # minus the one-hot
-                p = p.to(xc.dtype)
-                gx[s:s + C] = (p @ weight.to(xc.dtype)) * scale[:, None]      # each row scaled after
-                gw += p.t() @ (xc * scale[:, None])                           # the matmuls, not before
-                gb += p.t() @ scale
+                p, xs = p.to(xc.dtype), xc * scale[:, None]                  # rows scaled after the
+                torch.mm(p, weight.to(xc.dtype), out=gx[s:s + C]).mul_(scale[:, None])  # matmuls, not before
+                if gw.dtype == p.dtype:  # sum into gw in place: no (V, D) temporary per chunk
+                    gw.addmm_(p.t(), xs)
+                    gb.addmv_(p.t(), scale)
+                else:                    # autocast: bf16 matmuls, fp32 sums
+                    gw += p.t() @ xs
+                    gb += p.t() @ scale
         if grad:
             ctx.save_for_backward(gx, gw.to(weight.dtype), gb.to(bias.dtype))
         return loss / n
@@ -736,11 +758,12 @@ TRAIN_PRESETS = {
         "pretrain": dict(batch_size=256, micro_batch=16, lr=1e-3, warmup=200, weight_decay=0.1, dropout=0.1, max_steps=3000, eval_interval=250, save_interval=250),
         "finetune": dict(batch_size=64, micro_batch=16, lr=1e-4, warmup=50, weight_decay=0.01, dropout=0.1, max_steps=1000, eval_interval=100, save_interval=100),
     },
-    # a 2-core CPU for about eight minutes: small batches for many updates, higher learning rates for
-    # a tiny model, and no dropout (it regularises long runs; these see each token about once)
+    # a 2-core CPU for about eight minutes: batches of two sequences for many updates (more updates
+    # beat bigger batches at this size), higher learning rates for a tiny model, and no dropout (it
+    # regularises long runs; these see each token about once)
     "tiny": {
-        "pretrain": dict(batch_size=4, micro_batch=4, lr=5e-3, warmup=10, weight_decay=0.1, dropout=0.0, max_steps=240, eval_interval=60, save_interval=60),
-        "finetune": dict(batch_size=4, micro_batch=4, lr=2e-3, warmup=5, weight_decay=0.01, dropout=0.0, max_steps=110, eval_interval=55, save_interval=55),
+        "pretrain": dict(batch_size=2, micro_batch=2, lr=5e-3, warmup=10, weight_decay=0.1, dropout=0.0, max_steps=1850, eval_interval=370, save_interval=370),
+        "finetune": dict(batch_size=2, micro_batch=2, lr=2e-3, warmup=5, weight_decay=0.01, dropout=0.0, max_steps=800, eval_interval=200, save_interval=200),
     },
 }
 PAPER_BATCH = {"pretrain": 1024, "finetune": 256}
@@ -779,6 +802,16 @@ def open_shards(data_dir, block_size):
             raise DataError(f"{path}: {size // 2} tokens, fewer than one sequence of block_size+1 = {block_size + 1}")
         shards[split] = np.memmap(path, dtype=np.uint16, mode="r")
     return shards["train"], shards["val"], meta
+
+
+def tokens_in(data_dirs, vocab_size):
+    """The sorted token ids that occur in the train and val shards of these data directories."""
+    seen = np.zeros(vocab_size, dtype=bool)
+    for d in data_dirs:
+        for shard in open_shards(d, 0)[:2]:
+            for i in range(0, len(shard), 1 << 26):  # in slices: bincount makes an int64 copy
+                seen |= np.bincount(shard[i:i + (1 << 26)], minlength=vocab_size)[:vocab_size] > 0
+    return torch.from_numpy(np.flatnonzero(seen))
 
 
 def get_batch(data, block_size, micro_batch, seed, step, index, device):
@@ -896,6 +929,9 @@ def train(args):
     if len(train_data) < cfg.block_size + 1 or len(val_data) < cfg.block_size + 1:
         raise DataError(f"{args.data}: shards shorter than one sequence of block_size+1 = {cfg.block_size + 1}")
     model.to(device)
+    if args.vocab_from:  # before DDP/FSDP wrap the model: every rank makes the same change
+        model.predict_only(tokens_in(args.vocab_from, cfg.vocab_size).to(device))
+        log(f"predicting only the {len(model.live):,} token ids found in {', '.join(args.vocab_from)}")
     n_params = model.num_params()
     log(f"model: {n_params:,} parameters, {cfg.n_layer} layers x {cfg.n_embd} wide, context {cfg.block_size}, on {device} in {dtype}")
 
@@ -982,6 +1018,8 @@ def train(args):
 
     # ---- the loop -------------------------------------------------------------------------------
     fpt = flops_per_token(cfg, n_params)
+    if args.vocab_from:  # the lm_head columns predict_only() skips do no work
+        fpt -= 6 * (cfg.vocab_size - len(raw_model.live)) * (cfg.n_embd + 1)
     peak = peak_flops(device)
     tokens_per_step = hp["batch_size"] * cfg.block_size
     model.train()
@@ -1055,7 +1093,8 @@ def train(args):
 # Every stage skips or resumes what an earlier run finished, so running it again continues.
 
 RECIPES = {  # data size for data_gen.py, eval settings; the training rows are TRAIN_PRESETS
-    "tiny": dict(data_size="tiny", eval_batch=32, max_new_tokens=96),
+    # vocab_from_data: predict only the token ids the data holds (Phi.predict_only), for a CPU
+    "tiny": dict(data_size="tiny", eval_batch=32, max_new_tokens=96, vocab_from_data=True),
     "small": dict(data_size="small", eval_batch=64, max_new_tokens=384),
     "phi1": dict(data_size="small", eval_batch=64, max_new_tokens=384),
 }
@@ -1096,8 +1135,10 @@ def recipe(preset, out, data):
     times["data"] = time.time() - t0
 
     # ---- pretrain, then finetune from the pretrained weights (each resumes a killed run)
-    stages = [("pretrain", os.path.join(data, "textbook"), []),
-              ("finetune", os.path.join(data, "exercises"), ["--init-from", os.path.join(out, "pretrain", "final")])]
+    dirs = [os.path.join(data, "textbook"), os.path.join(data, "exercises")]
+    vocab = ["--vocab-from", *dirs] if rc.get("vocab_from_data") else []
+    stages = [("pretrain", dirs[0], vocab),
+              ("finetune", dirs[1], vocab + ["--init-from", os.path.join(out, "pretrain", "final")])]
     for stage, stage_data, more in stages:
         t = time.time()
         p = argparse.ArgumentParser()
@@ -1206,6 +1247,8 @@ def train_parser(p):
     p.add_argument("--out", required=True, help="run directory: ckpt.pt, metrics.jsonl, best/, final/")
     p.add_argument("--stage", choices=["pretrain", "finetune"], default="pretrain")
     p.add_argument("--init-from", default=None, help="start from these weights (a ckpt.pt or a Hugging Face directory)")
+    p.add_argument("--vocab-from", nargs="+", default=None, metavar="DIR",
+                   help="predict only the token ids found in these data directories (Phi.predict_only; --tiny's recipe does)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt when it exists")
     p.add_argument("--seed", type=int, default=1337)
     for name in ("batch_size", "micro_batch", "max_steps", "warmup", "eval_interval", "save_interval"):

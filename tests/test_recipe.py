@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import phi1
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # the tiny recipe with a micro model, a few steps and a little data, so CI runs it in minutes
 REDUCE = """
@@ -14,7 +16,7 @@ phi1.TRAIN_PRESETS['tiny'] = {
     'pretrain': dict(batch_size=8, micro_batch=8, lr=3e-3, warmup=5, weight_decay=0.1, dropout=0.0, max_steps=30, eval_interval=15, save_interval=15),
     'finetune': dict(batch_size=8, micro_batch=8, lr=1e-3, warmup=2, weight_decay=0.01, dropout=0.0, max_steps=20, eval_interval=10, save_interval=10),
 }
-phi1.RECIPES['tiny'] = dict(data_size='tiny', eval_batch=41, max_new_tokens=24)
+phi1.RECIPES['tiny'] = dict(data_size='tiny', eval_batch=41, max_new_tokens=24, vocab_from_data=True)
 data_gen.SIZES['tiny'] = dict(textbooks=120, exercises=240)
 phi1.main(['--tiny', '--out', OUT, '--data', DATA])
 """
@@ -38,6 +40,10 @@ def test_tiny_recipe_end_to_end_and_resume(tmp_path):
     # finetuning on exercises lowers the loss on held-out exercises
     assert summary["exercises_val_loss_finetuned"] < summary["exercises_val_loss_pretrain_only"], summary
     assert "phi1 --tiny summary" in r.stdout
+    # both stages predict only the data's token ids; the export keeps the rest at probability 0
+    assert r.stdout.count("predicting only the") == 2
+    bias = phi1.load_model(os.path.join(out, "finetune", "best")).lm_head.bias
+    assert 1000 < int((bias > -1e3).sum()) < 20000 and int((bias == -1e4).sum()) > 30000
 
     # a second run finds every stage done: it trains nothing and regenerates no sample
     mtime = os.path.getmtime(os.path.join(out, "pretrain", "ckpt.pt"))

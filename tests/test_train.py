@@ -209,3 +209,40 @@ def test_chunked_lm_head_loss_matches_plain_cross_entropy(monkeypatch):
     assert abs(ours.item() - ref.item()) < 1e-12, (ours.item(), ref.item())
     for name, a, r in zip(("x", "weight", "bias"), got, (x.grad, w.grad, b.grad)):
         assert torch.allclose(a, r, atol=1e-12), f"d{name}: max diff {(a - r).abs().max().item():.3e}"
+
+
+def test_predict_only_gives_the_full_vocabulary_loss_and_gradients():
+    """Phi.predict_only: the loss over the kept columns equals F.cross_entropy over all 51,200
+    logits, and so do all gradients (float64); the other ids get probability exactly 0 (float32)."""
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    cfg = phi1.PhiConfig(n_layer=2, n_embd=32, n_inner=64, n_head=1, block_size=16)
+    model = phi1.Phi(cfg).double()
+    keep = torch.randperm(cfg.vocab_size)[:300].sort().values
+    x = torch.randint(0, cfg.vocab_size, (3, 16))
+    y = keep[torch.randint(0, len(keep), (3, 16))]
+    y[0, ::3] = -1  # ignored targets stay ignored
+    model.predict_only(keep)
+    _, ours = model(x, y)
+    ours.backward()
+    got = {k: p.grad.clone() for k, p in model.named_parameters()}
+    model.zero_grad()
+    model.live = None  # the plain way: every logit
+    logits = model(x)
+    ref = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), y.reshape(-1), ignore_index=-1)
+    ref.backward()
+    assert abs(ours.item() - ref.item()) < 1e-12, (ours.item(), ref.item())
+    for k, p in model.named_parameters():
+        torch.testing.assert_close(got[k], p.grad, rtol=0, atol=1e-12, msg=k)
+    others = torch.ones(cfg.vocab_size, dtype=torch.bool)
+    others[keep] = False
+    assert torch.softmax(logits.float(), -1)[..., others].max().item() == 0.0
+    # an id wanted later (finetuning data) is predicted again, from a zero bias
+    model.predict_only(torch.cat([keep, others.nonzero()[:1, 0]]))
+    assert model.lm_head.bias[others.nonzero()[0, 0]].item() == 0.0 and len(model.live) == 301
+
+
+def test_tokens_in_lists_every_id_of_both_shards(corpus, tmp_path):
+    data, arr = corpus
+    assert phi1.tokens_in([data], 51200).tolist() == sorted(set(arr.tolist()))
