@@ -10,6 +10,10 @@ on A100s (PAPER.md). On a CPU there is no fair peak to quote, so the reference i
 matmul measured in the same run: the fraction says how much of what the machine can do in
 matmuls the whole training step achieves. Random tokens stand in for data (the loader is not what
 is measured); dropout is off, since the fused attention has none.
+
+--predict-only N adds a row for a model that predicts only N token ids (Phi.predict_only, as
+`python phi1.py --tiny` trains on its offline data, which holds about 5,500 ids); its FLOPs count
+only the lm_head columns it computes.
 """
 import argparse
 import os
@@ -44,15 +48,21 @@ def sync(device):
         torch.cuda.synchronize()
 
 
-def run(preset, device, attn_impl, ln_impl, micro_batch, steps, warmup, compile_):
+def run(preset, device, attn_impl, ln_impl, micro_batch, steps, warmup, compile_, predict_only=None):
     torch.manual_seed(0)
     cfg = phi1.PhiConfig.preset(preset, attn_impl=attn_impl, ln_impl=ln_impl)
     model = phi1.Phi(cfg).to(device)
     n = model.num_params()
+    fpt = phi1.flops_per_token(cfg, n)
+    ids = torch.arange(50295, device=device)
+    if predict_only:
+        ids = torch.randperm(50295, device=device)[:predict_only].sort().values
+        model.predict_only(ids)
+        fpt -= 6 * (cfg.vocab_size - predict_only) * (cfg.n_embd + 1)  # the columns it skips (as phi1.train)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=True)  # as phi1.train
     step_model = torch.compile(model) if compile_ else model
     amp = torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
-    x = torch.randint(0, 50295, (micro_batch, cfg.block_size + 1), device=device)
+    x = ids[torch.randint(0, len(ids), (micro_batch, cfg.block_size + 1), device=device)]
     times = []
     for i in range(warmup + steps):
         sync(device)
@@ -68,7 +78,7 @@ def run(preset, device, attn_impl, ln_impl, micro_batch, steps, warmup, compile_
             times.append(time.perf_counter() - t)
     dt = sorted(times)[len(times) // 2]  # median step
     tok_s = micro_batch * cfg.block_size / dt
-    flops = phi1.flops_per_token(cfg, n) * tok_s
+    flops = fpt * tok_s
     mem = torch.cuda.max_memory_allocated() / 2**30 if device.type == "cuda" else None
     return dict(params=n, tok_s=tok_s, flops=flops, step_ms=dt * 1e3, mem_gib=mem)
 
@@ -81,17 +91,21 @@ def main():
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--compile", action="store_true")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--predict-only", type=int, default=None, metavar="N",
+                   help="also time a model that predicts only N token ids (--tiny's recipe: about 5,500)")
     args = p.parse_args()
     device = torch.device(args.device)
     mb = args.micro_batch or phi1.TRAIN_PRESETS[args.preset]["pretrain"]["micro_batch"]
     steps = args.steps or (10 if device.type == "cuda" else 5)
     # on a GPU compare torch's kernels with ours; on a CPU ours are teaching code, so torch's only
-    variants = [("sdpa", "torch")]
+    variants = [("sdpa", "torch", None)]
+    if args.predict_only:
+        variants.append(("sdpa", "torch", args.predict_only))
     if device.type == "cuda":
         import kernels
 
         if kernels.backend() == "cuda+cpu":
-            variants.append(("fused", "fused"))
+            variants.append(("fused", "fused", None))
         else:
             print(f"kernels: {kernels.backend()}: measuring torch's kernels only")
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
@@ -99,15 +113,17 @@ def main():
     print(f"{args.preset}: micro-batch {mb} x {phi1.PhiConfig.preset(args.preset).block_size} tokens, "
           f"{steps} timed steps, on {name}{', compiled' if args.compile else ''}")
     mm = matmul_flops(device)
-    results = [(attn, ln, run(args.preset, device, attn, ln, mb, steps, args.warmup, args.compile)) for attn, ln in variants]
+    results = [(f"{attn}/{ln}" + (f", {only:,} ids" if only else ""),
+                run(args.preset, device, attn, ln, mb, steps, args.warmup, args.compile, only)) for attn, ln, only in variants]
     mm = max(mm, matmul_flops(device))  # the reference before and after, whichever is faster
     print(f"reference: {mm / 1e12:.3f} TFLOP/s, the fastest 2048^3 matmul" + (f"; card peak {peak / 1e12:.0f} TFLOP/s" if peak else ""))
-    print(f"{'attention/layernorm':<22} {'tokens/s':>10} {'step ms':>9} {'TFLOP/s':>9} {'MFU':>6} {'of matmul':>10} {'mem GiB':>8}")
-    for attn, ln, r in results:
+    print(f"{'attention/layernorm':<26} {'tokens/s':>10} {'step ms':>9} {'TFLOP/s':>9} {'MFU':>6} {'of matmul':>10} {'mem GiB':>8}")
+    for label, r in results:
         mfu = f"{100 * r['flops'] / peak:.1f}%" if peak else "-"
         mem = f"{r['mem_gib']:.1f}" if r["mem_gib"] is not None else "-"
-        print(f"{attn + '/' + ln:<22} {r['tok_s']:>10,.0f} {r['step_ms']:>9.1f} {r['flops'] / 1e12:>9.3f} {mfu:>6} "
+        print(f"{label:<26} {r['tok_s']:>10,.0f} {r['step_ms']:>9.1f} {r['flops'] / 1e12:>9.3f} {mfu:>6} "
               f"{100 * r['flops'] / mm:>9.1f}% {mem:>8}")
+
 
 if __name__ == "__main__":
     main()
