@@ -518,6 +518,11 @@ class LMHeadCrossEntropy(torch.autograd.Function):
         n = (targets != -1).sum().clamp(min=1)           # targets == -1 are not predicted
         grad = any(ctx.needs_input_grad[:3])
         acc = torch.promote_types(x.dtype, torch.float32)  # fp32, or fp64 for fp64 inputs
+        # the matmuls in autocast's dtype (bf16 on a GPU) when it is on, said explicitly: the
+        # in-place forms below (out=, addmm_) are not ones autocast would cast
+        dev = x.device.type
+        mm = torch.get_autocast_dtype(dev) if torch.is_autocast_enabled(dev) else x.dtype
+        xm, wm, bm = x.to(mm), weight.to(mm), bias.to(mm)
         loss = torch.zeros((), device=x.device, dtype=acc)
         if grad:
             gx = torch.empty_like(x)
@@ -525,26 +530,27 @@ class LMHeadCrossEntropy(torch.autograd.Function):
         C = LMHeadCrossEntropy.CHUNK
         buf = LMHeadCrossEntropy.buffer(min(C, x.size(0)), weight.size(0), x.device, acc)
         for s in range(0, x.size(0), C):
-            xc, tc = x[s:s + C], targets[s:s + C]
+            xc, tc = xm[s:s + C], targets[s:s + C]
             valid, tgt = tc != -1, tc.clamp(min=0)
-            scale = (valid.to(acc) / n).to(xc.dtype)                          # d mean-loss / d row's loss
+            scale = (valid.to(acc) / n).to(mm)                                # d mean-loss / d row's loss
             # softmax statistics in fp32 even under autocast: a 51200-way log-sum-exp loses bits in bf16
             logits = buf[:len(tc)]
-            if xc.dtype == acc:
-                torch.addmm(bias, xc, weight.t(), out=logits)                 # (chunk, V)
+            if mm == acc:
+                torch.addmm(bm, xc, wm.t(), out=logits)                       # (chunk, V)
             else:
-                logits.copy_(torch.addmm(bias, xc, weight.t()))
+                logits.copy_(torch.addmm(bm, xc, wm.t()))
             logp = torch.log_softmax(logits, dim=-1, out=logits)              # in place, row by row
             loss -= (logp.gather(1, tgt[:, None]).squeeze(1) * valid).sum()
             if grad:
                 p = logp.exp_()                                               # softmax, in place
                 p[torch.arange(len(tc), device=x.device), tgt] -= 1.0         # minus the one-hot
-                p, xs = p.to(xc.dtype), xc * scale[:, None]                  # rows scaled after the
-                torch.mm(p, weight.to(xc.dtype), out=gx[s:s + C]).mul_(scale[:, None])  # matmuls, not before
-                if gw.dtype == p.dtype:  # sum into gw in place: no (V, D) temporary per chunk
+                p, xs = p.to(mm), xc * scale[:, None]     # rows scaled after the matmuls, not before
+                if mm == acc:  # in place: no (chunk, D) or (V, D) temporaries
+                    torch.mm(p, wm, out=gx[s:s + C]).mul_(scale[:, None])
                     gw.addmm_(p.t(), xs)
                     gb.addmv_(p.t(), scale)
-                else:                    # autocast: bf16 matmuls, fp32 sums
+                else:          # bf16 matmuls, fp32 sums
+                    gx[s:s + C] = (p @ wm) * scale[:, None]
                     gw += p.t() @ xs
                     gb += p.t() @ scale
         if grad:

@@ -246,3 +246,27 @@ def test_predict_only_gives_the_full_vocabulary_loss_and_gradients():
 def test_tokens_in_lists_every_id_of_both_shards(corpus, tmp_path):
     data, arr = corpus
     assert phi1.tokens_in([data], 51200).tolist() == sorted(set(arr.tolist()))
+
+
+def test_lm_head_loss_under_bf16_autocast_stays_close_to_fp32(monkeypatch):
+    """Under autocast the loss's matmuls run in bf16 (as on a GPU) and its softmax in fp32: loss
+    and gradients stay within bf16's precision of the fp32 ones, in fp32 tensors."""
+    import torch.nn.functional as F
+
+    monkeypatch.setattr(phi1.LMHeadCrossEntropy, "CHUNK", 128)
+    torch.manual_seed(0)
+    x = torch.randn(300, 64, requires_grad=True)
+    w = (0.1 * torch.randn(5000, 64)).requires_grad_()
+    b = torch.zeros(5000, requires_grad=True)
+    t = torch.randint(0, 5000, (300,))
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        ours = phi1.LMHeadCrossEntropy.apply(x, w, b, t)
+    ours.backward()
+    got = [v.grad.clone() for v in (x, w, b)]
+    x.grad = w.grad = b.grad = None
+    ref = F.cross_entropy(F.linear(x, w, b), t)
+    ref.backward()
+    assert ours.dtype == torch.float32 and abs(ours.item() - ref.item()) < 1e-3 * ref.item()
+    for a, v in zip(got, (x, w, b)):
+        assert a.dtype == torch.float32
+        assert (a - v.grad).abs().max() < 0.02 * v.grad.abs().max()
