@@ -1089,7 +1089,8 @@ def train(args):
     if master:
         raw_model.save_pretrained(os.path.join(args.out, "final"), weights if ddp and args.fsdp else None)
         log(f"done: {step} steps, best val loss {best_val:.4f}; saved {args.out}/final and {args.out}/best")
-    if ddp:
+    if ddp:  # leave together: rank 0 may still be writing, and gloo aborts a rank whose peer left early
+        dist.barrier()
         dist.destroy_process_group()
     return best_val
 
