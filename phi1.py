@@ -856,11 +856,14 @@ def eval_loss(model, val_data, block_size, micro_batch, seed, batches, device, a
     return total
 
 
-def flops_per_token(cfg, n_params):
+def flops_per_token(cfg, n_params, predicted=None):
     """Training FLOPs per token (PaLM, appendix B): 6N for the matmuls of forward and backward, where
     N excludes the embedding table (a lookup, not a matmul; lm_head is untied and does count), plus
-    12*L*H*Q*T for attention's two T-long matmuls, forward and backward."""
+    12*L*H*Q*T for attention's two T-long matmuls, forward and backward. predicted: how many lm_head
+    columns are computed (Phi.predict_only), when not all."""
     N = n_params - cfg.vocab_size * cfg.n_embd
+    if predicted is not None:  # the skipped columns do no work
+        N -= (cfg.vocab_size - predicted) * (cfg.n_embd + 1)
     return 6 * N + 12 * cfg.n_layer * cfg.n_head * cfg.head_dim * cfg.block_size
 
 
@@ -1023,9 +1026,7 @@ def train(args):
                 f.write(json.dumps(row) + "\n")
 
     # ---- the loop -------------------------------------------------------------------------------
-    fpt = flops_per_token(cfg, n_params)
-    if args.vocab_from:  # the lm_head columns predict_only() skips do no work
-        fpt -= 6 * (cfg.vocab_size - len(raw_model.live)) * (cfg.n_embd + 1)
+    fpt = flops_per_token(cfg, n_params, len(raw_model.live) if args.vocab_from else None)
     peak = peak_flops(device)
     tokens_per_step = hp["batch_size"] * cfg.block_size
     model.train()
@@ -1082,12 +1083,13 @@ def train(args):
                 raw_model.save_pretrained(os.path.join(args.out, "best"), weights)
                 log_metrics(step=step, best_val_loss=val_loss)
 
-    if ddp and args.fsdp:  # gather the shards (every rank takes part), for rank 0 to write
+    final = None  # the model's own weights, except under FSDP: gather the shards (every rank takes part)
+    if ddp and args.fsdp:
         from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
 
-        weights = get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
+        final = get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
     if master:
-        raw_model.save_pretrained(os.path.join(args.out, "final"), weights if ddp and args.fsdp else None)
+        raw_model.save_pretrained(os.path.join(args.out, "final"), final)
         log(f"done: {step} steps, best val loss {best_val:.4f}; saved {args.out}/final and {args.out}/best")
     if ddp:  # leave together: rank 0 may still be writing, and gloo aborts a rank whose peer left early
         dist.barrier()

@@ -53,12 +53,11 @@ def run(preset, device, attn_impl, ln_impl, micro_batch, steps, warmup, compile_
     cfg = phi1.PhiConfig.preset(preset, attn_impl=attn_impl, ln_impl=ln_impl)
     model = phi1.Phi(cfg).to(device)
     n = model.num_params()
-    fpt = phi1.flops_per_token(cfg, n)
+    fpt = phi1.flops_per_token(cfg, n, predict_only)
     ids = torch.arange(50295, device=device)
     if predict_only:
         ids = torch.randperm(50295, device=device)[:predict_only].sort().values
         model.predict_only(ids)
-        fpt -= 6 * (cfg.vocab_size - predict_only) * (cfg.n_embd + 1)  # the columns it skips (as phi1.train)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=True)  # as phi1.train
     step_model = torch.compile(model) if compile_ else model
     amp = torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
