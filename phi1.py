@@ -1,24 +1,29 @@
 """
-phi1.py: phi-1 ("Textbooks Are All You Need", Gunasekar et al. 2023) in one readable file.
+phi1.py: phi-1 ("Textbooks Are All You Need", Gunasekar et al. 2023, arXiv 2306.11644) in one file.
 
-What is here, top to bottom:
+What is here, top to bottom (docs/paper.md has the paper's facts this code follows):
   1. the codegen-350M-mono tokenizer phi-1 uses, on tiktoken (GPT-2 BPE + 38 whitespace tokens)
   2. PhiConfig and its presets: tiny (a laptop CPU), small (phi-1-small, 350M), phi1 (1.3B)
   3. the model: LayerNorm, rotary embedding, attention, MLP, the parallel block, Phi
-  4. checkpoints: load/save the Hugging Face PhiForCausalLM format (and Microsoft's older
-     MixFormer format), so real microsoft/phi-1 weights give the same logits as transformers
-  5. generation with a preallocated KV cache
-  6. training: pretrain on CodeTextbook, finetune on CodeExercises, one GPU or many (torchrun)
-  7. the whole recipe in one command: data, pretrain, finetune, samples, HumanEval
-  8. the command line
+  4. the loss: cross-entropy over phi-1's 51,200-token vocabulary, a chunked version and a plain one
+  5. checkpoints: the Hugging Face PhiForCausalLM format (and Microsoft's older MixFormer format),
+     so real microsoft/phi-1 weights give the same logits as transformers
+  6. generation with a preallocated KV cache
+  7. training: pretrain on CodeTextbook, finetune on CodeExercises, one GPU or many (torchrun)
+  8. the whole recipe in one command: data, pretrain, finetune, samples, HumanEval
+  9. the command line
 
 Run:
   python phi1.py --tiny                  # the whole recipe on a CPU in minutes
   python phi1.py --small                 # phi-1-small on one GPU
   python phi1.py sample --init-from DIR --prompt 'def fib(n):' --temperature 0
 
-What it deliberately leaves out: MBPP and other benchmarks, tensor/pipeline parallelism, and
-the paper's GPT-3.5/GPT-4 data (data_gen.py makes offline stand-ins; see README).
+Every custom kernel has a plain twin chosen by a config field: attention ("sdpa", "naive",
+"fused"), LayerNorm ("torch", "fused") and the loss ("chunked", "plain"). The defaults are the
+ones proven on the hardware they run on; the fused CUDA kernels in kernels/ are opt-in.
+
+What it deliberately leaves out: tensor/pipeline parallelism, and the paper's GPT-3.5/GPT-4 data
+(data_gen.py makes offline stand-ins; see README).
 """
 import argparse
 import contextlib
@@ -27,12 +32,13 @@ import math
 import os
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
 
 # -----------------------------------------------------------------------------
 # 1. Tokenizer: codegen-350M-mono = GPT-2's byte-level BPE (tiktoken's r50k_base) plus 38 tokens
@@ -108,7 +114,7 @@ def get_tokenizer():
 
 
 # -----------------------------------------------------------------------------
-# 2. Config. Field names follow the paper; save_pretrained maps them to transformers' PhiConfig.
+# 2. Config. Field names follow the paper; hf_config() maps them to transformers' PhiConfig.
 
 
 @dataclass
@@ -125,8 +131,9 @@ class PhiConfig:
     embd_pdrop: float = 0.0      # dropout on token embeddings
     resid_pdrop: float = 0.0     # dropout on each branch's output (attention and MLP), paper: 0.1
     attn_pdrop: float = 0.0      # dropout on attention probabilities, paper: 0.1
-    attn_impl: str = "sdpa"      # "sdpa" (torch), "naive" (explicit math), "fused" (kernels/)
-    ln_impl: str = "auto"        # "torch", "fused" (kernels/), "auto" = fused on GPU where it is built
+    attn_impl: str = "sdpa"      # "sdpa" (torch), "naive" (explicit math), "fused" (kernels/, opt-in)
+    ln_impl: str = "torch"       # "torch", "fused" (kernels/, opt-in until bench/gpu.sh passes on a GPU)
+    loss_impl: str = "chunked"   # "chunked" (LMHeadCrossEntropy, section 4), "plain" (F.cross_entropy)
 
     @property
     def head_dim(self):
@@ -137,7 +144,7 @@ class PhiConfig:
         return cls(**(PRESETS[name] | overrides))
 
 
-# Rows of values, not branches in the code. small and phi1 are the paper's two sizes (PAPER.md);
+# Rows of values, not branches in the code. small and phi1 are the paper's two sizes (docs/paper.md);
 # tiny keeps phi-1's vocabulary and head size but is small enough to train on a laptop CPU.
 PRESETS = {
     "tiny": dict(n_layer=4, n_embd=128, n_inner=512, n_head=2, block_size=512),
@@ -160,8 +167,8 @@ class LayerNorm(nn.Module):
         self.eps, self.impl = eps, impl
 
     def forward(self, x):
-        if self.impl == "fused" or (self.impl == "auto" and x.is_cuda and fused_kernels_built()):
-            import kernels
+        if self.impl == "fused":
+            import kernels  # only when asked for: it builds the extension on first use
 
             return kernels.layer_norm(x, self.weight, self.bias, self.eps)
         return F.layer_norm(x, (x.size(-1),), self.weight, self.bias, self.eps)
@@ -207,7 +214,7 @@ def attention(q, k, v, impl, mask=None, dropout_p=0.0):
     if impl == "fused" and mask is None:
         if dropout_p > 0:
             raise ValueError("attn_impl='fused' has no attention dropout: set attn_pdrop=0 or use 'sdpa'")
-        import kernels
+        import kernels  # only when asked for: it builds the extension on first use
 
         return kernels.attention(q, k, v, causal=True)
     # torch picks its fastest backend (FlashAttention, memory-efficient or math); the fused kernel
@@ -220,11 +227,10 @@ _onednn_linear = getattr(torch.ops.mkldnn, "_linear_pointwise", None) if torch.b
 
 
 class Linear(nn.Linear):
-    """nn.Linear with one CPU fast path, for inference (decoding, prefill). There MKL's fp32 sgemm is
-    slow on some CPUs: on our 2-core AMD EPYC machine oneDNN multiplies 8 rows by lm_head's
-    51200x1024 matrix 2x faster, and even one row (batch-1 decoding, a matrix-vector product bound
-    by memory bandwidth) 1.8x faster: 28.8 GB/s against MKL's 15.6 GB/s. Same math in another
-    summation order, so results differ in the last bits; training (autograd on) takes nn.Linear."""
+    """nn.Linear with one CPU fast path, for inference (decoding, prefill): oneDNN's fp32 matmul
+    instead of MKL's sgemm, which is slow for few-row products on some CPUs (bench/generate.py
+    measures the difference; the README gives the figures). Same math in another summation order,
+    so results differ in the last bits; training (autograd on) takes nn.Linear."""
 
     def forward(self, x):
         if (_onednn_linear is not None and x.device.type == "cpu"
@@ -286,23 +292,6 @@ class Block(nn.Module):
         return x + a + m
 
 
-_kernels_built = None
-
-
-def fused_kernels_built():
-    """ln_impl='auto': our fused LayerNorm on GPU where the kernels extension builds (once, cached),
-    torch's elsewhere (on a CPU our C++ kernel is for reading and testing, not for speed)."""
-    global _kernels_built
-    if _kernels_built is None:
-        try:
-            import kernels
-
-            _kernels_built = kernels.backend() == "cuda+cpu"  # an extension built with its CUDA half
-        except ImportError:
-            _kernels_built = False
-    return _kernels_built
-
-
 class Phi(nn.Module):
     def __init__(self, cfg):
         super().__init__()
@@ -320,7 +309,7 @@ class Phi(nn.Module):
         # GPT-2's scheme (as in nanoGPT): N(0, 0.02) for every matrix and embedding, zero biases, and
         # the two projections that write into the residual stream (dense, fc2) scaled down by
         # 1/sqrt(2 * n_layer), since each block adds two branches and the residual's variance would
-        # otherwise grow with depth. PAPER.md gives no init for phi-1; this trains stably from scratch.
+        # otherwise grow with depth. The paper gives no init for phi-1; this trains stably from scratch.
         if isinstance(module, (nn.Linear, nn.Embedding)):
             std = 0.02
             if module in {b.self_attn.dense for b in self.model.layers} | {b.mlp.fc2 for b in self.model.layers}:
@@ -349,8 +338,10 @@ class Phi(nn.Module):
         self.live_index = torch.cumsum(keep, 0).sub_(1).masked_fill_(~keep, -1)   # id -> row among them
 
     def forward(self, idx, targets=None, pos=None, cache=None, mask=None, last_only=False):
-        """idx (B, T) token ids -> logits (B, T, V); or, when targets are given, (None, the mean
-        cross-entropy) with targets == -1 ignored. pos/cache/mask/last_only are for generation."""
+        """idx (B, T) token ids -> (logits (B, T, V), loss). Without targets the loss is None; with
+        them it is the mean cross-entropy over targets != -1, and logits is None when the chunked
+        loss computed it without ever holding all the logits (section 4). pos, cache, mask and
+        last_only are for generation (section 6)."""
         B, T = idx.shape
         if pos is None:
             pos = torch.arange(T, device=idx.device)[None]                  # (1, T)
@@ -359,129 +350,39 @@ class Phi(nn.Module):
         x = self.model.embed_dropout(self.model.embed_tokens(idx))          # (B, T, C)
         for i, block in enumerate(self.model.layers):
             x = block(x, cos, sin, cache.layer(i) if cache is not None else None, mask)
-        x = self.model.final_layernorm(x)
-        if targets is not None:  # training: the loss without ever holding all (B, T, V) logits
-            w, b, t = self.lm_head.weight, self.lm_head.bias, targets.reshape(-1)
-            if getattr(self, "live", None) is not None:  # predict_only(): the other columns are 0
-                w, b, t = w[self.live], b[self.live], torch.where(t >= 0, self.live_index[t.clamp(min=0)], t)
-            return None, LMHeadCrossEntropy.apply(x.reshape(B * T, -1), w, b, t)
-        if last_only:
-            x = x[:, -1:]                                                   # (B, 1, C): next token only
-        return self.lm_head(x)                                              # (B, T, V)
+        x = self.model.final_layernorm(x)                                   # (B, T, C)
+        if targets is None:
+            if last_only:
+                x = x[:, -1:]                                               # (B, 1, C): next token only
+            return self.lm_head(x), None                                    # (B, T, V)
+        if self.config.loss_impl == "plain":  # the twin: every logit, then torch's cross-entropy
+            logits = self.lm_head(x)                                        # (B, T, V)
+            wide = logits.to(torch.promote_types(logits.dtype, torch.float32))  # softmax in fp32 or wider
+            return logits, F.cross_entropy(wide.flatten(0, 1), targets.flatten(), ignore_index=-1)
+        w, b, t = self.lm_head.weight, self.lm_head.bias, targets.flatten()
+        if getattr(self, "live", None) is not None:  # predict_only(): the other columns are 0
+            w, b, t = w[self.live], b[self.live], torch.where(t >= 0, self.live_index[t.clamp(min=0)], t)
+        return None, LMHeadCrossEntropy.apply(x.flatten(0, 1), w, b, t)
 
-    # -------------------------------------------------------------------------
-    # 4. Checkpoints: the Hugging Face format (config.json + model.safetensors).
-
-    def hf_config(self):
-        c = self.config
-        return {
-            "architectures": ["PhiForCausalLM"], "model_type": "phi",
-            "vocab_size": c.vocab_size, "hidden_size": c.n_embd, "intermediate_size": c.n_inner,
-            "num_hidden_layers": c.n_layer, "num_attention_heads": c.n_head,
-            "num_key_value_heads": c.n_head, "max_position_embeddings": c.block_size,
-            "partial_rotary_factor": c.rotary_dim / c.head_dim, "rope_theta": c.rope_theta,
-            "rope_parameters": {"rope_type": "default", "rope_theta": c.rope_theta,
-                                "partial_rotary_factor": c.rotary_dim / c.head_dim},
-            "layer_norm_eps": c.layer_norm_eps, "hidden_act": "gelu_new", "qk_layernorm": False,
-            "resid_pdrop": c.resid_pdrop, "embd_pdrop": c.embd_pdrop, "attention_dropout": c.attn_pdrop,
-            "tie_word_embeddings": False, "bos_token_id": EOT, "eos_token_id": EOT,
-            "initializer_range": 0.02, "torch_dtype": str(next(self.parameters()).dtype).removeprefix("torch."),
-        }
+    # The model's other jobs, each written out in its own section below: checkpoints (5) and
+    # generation (6). These methods give them transformers' names.
 
     def save_pretrained(self, path, state_dict=None):
-        """Write config.json and model.safetensors; transformers.PhiForCausalLM.from_pretrained reads them.
-        state_dict: the weights to write when this module's own are not whole (FSDP shards)."""
-        from safetensors.torch import save_file
-
-        os.makedirs(path, exist_ok=True)
-        state = {k: v.detach().contiguous().cpu() for k, v in (state_dict or self.state_dict()).items()}
-        atomic_write(os.path.join(path, "config.json"), lambda f: f.write(json.dumps(self.hf_config(), indent=2).encode()))
-        tmp = os.path.join(path, "model.safetensors.tmp")
-        save_file(state, tmp, metadata={"format": "pt"})
-        os.replace(tmp, os.path.join(path, "model.safetensors"))
+        save_pretrained(self, path, state_dict)
 
     @classmethod
     def from_pretrained(cls, path, dtype=None, device="cpu", **overrides):
-        """Load a local directory (or a hub id such as microsoft/phi-1, when huggingface_hub is installed
-        and the network is there) in the PhiForCausalLM format or Microsoft's older MixFormer format."""
-        if not os.path.isdir(path):
-            # a hub id is "name" or "owner/name"; anything else that is not a directory is a typo,
-            # and deserves that error rather than the hub's complaint about repo names
-            if os.path.exists(path) or path.startswith((os.sep, ".", "~")) or path.count("/") > 1:
-                raise CheckpointError(f"{path}: not a checkpoint directory")
-            path = download_from_hub(path)
-        cfg_path = os.path.join(path, "config.json")
-        if not os.path.exists(cfg_path):
-            raise CheckpointError(f"{path}: no config.json")
-        with open(cfg_path) as f:
-            hf = json.load(f)
-        cfg, mixformer = config_from_hf(hf, cfg_path)
-        for k, v in overrides.items():
-            setattr(cfg, k, v)
-        state = read_weights(path)
-        if mixformer:
-            state = mixformer_to_phi(state, cfg.n_layer, path)
-        with torch.device("meta"):
-            model = cls(cfg)
-        check_state_dict(model, state, path)
-        model.load_state_dict(state, assign=True)
-        return model.to(device=device, dtype=dtype)
+        return from_pretrained(path, dtype=dtype, device=device, **overrides)
 
-    # -------------------------------------------------------------------------
-    # 5. Generation with a preallocated KV cache.
+    def generate(self, prompts, max_new_tokens, **kw):
+        return generate(self, prompts, max_new_tokens, **kw)
 
-    @torch.no_grad()
-    def generate(self, prompts, max_new_tokens, temperature=0.0, top_k=None, top_p=None,
-                 stop_strings=None, tokenizer=None, seed=None):
-        """prompts: list of token-id lists (lengths may differ). Returns the new ids of each prompt,
-        without the <|endoftext|> that ended it. Rows stop at <|endoftext|>, or once their decoded new
-        text contains one of stop_strings (the caller cuts the text there). temperature 0 is greedy."""
-        was_training = self.training
-        self.eval()
-        dev = self.lm_head.weight.device
-        B, L = len(prompts), max(len(p) for p in prompts)
-        if min(len(p) for p in prompts) == 0:
-            raise ValueError("generate: every prompt needs at least one token")
-        max_new_tokens = min(max_new_tokens, self.config.block_size - L)
-        if max_new_tokens <= 0:
-            raise ValueError(f"generate: the longest prompt ({L} tokens) fills the context ({self.config.block_size})")
-        # Prompts are padded on the left, so every row's next token lands in the same cache column.
-        # Each row's positions start at 0 at its first real token; pad columns are masked out.
-        pad = torch.tensor([L - len(p) for p in prompts], device=dev)                      # (B,)
-        idx = torch.tensor([[0] * (L - len(p)) + list(p) for p in prompts], device=dev)    # (B, L)
-        S = L + max_new_tokens
-        col = torch.arange(S, device=dev)
-        real = col[None, :] >= pad[:, None]                                   # (B, S): not padding
-        cache = KVCache(self.config, B, S, dev, self.lm_head.weight.dtype)
-        gen = torch.Generator(device=dev)
-        gen.manual_seed(seed if seed is not None else torch.seed())
 
-        out = [[] for _ in range(B)]
-        done = torch.zeros(B, dtype=torch.bool, device=dev)
-        t0, x = 0, idx                                                        # prefill the whole prompt
-        for step in range(max_new_tokens):
-            T = x.size(1)
-            q_col = col[t0:t0 + T]
-            mask = real[:, None, None, :t0 + T] & (col[None, None, None, :t0 + T] <= q_col[None, None, :, None])
-            pos = (q_col[None, :] - pad[:, None]).clamp(min=0)                # (B, T)
-            logits = self(x, pos=pos, cache=cache, mask=mask, last_only=True)[:, -1].float()  # (B, V)
-            nxt = sample_next(logits, temperature, top_k, top_p, gen)         # (B,)
-            t0 += T
-            for b in (~done).nonzero().flatten().tolist():
-                tok = nxt[b].item()
-                if tok == EOT:
-                    done[b] = True
-                    continue
-                out[b].append(tok)
-                if stop_strings and tokenizer is not None:
-                    tail = tokenizer.decode(out[b][-16:])  # a stop string ends within the last tokens
-                    if any(s in tail for s in stop_strings):
-                        done[b] = True
-            if done.all():
-                break
-            x = nxt[:, None]                                                  # (B, 1)
-        self.train(was_training)
-        return out
+# -----------------------------------------------------------------------------
+# 4. The loss: mean cross-entropy of the next token, over phi-1's 51,200-token vocabulary. Two
+# versions, chosen by PhiConfig.loss_impl: "plain" computes every logit and calls F.cross_entropy
+# (Phi.forward, four lines); "chunked" below gives the same numbers with a fraction of the memory.
+# docs/chunked_cross_entropy.md derives its gradient.
 
 
 class LMHeadCrossEntropy(torch.autograd.Function):
@@ -493,9 +394,8 @@ class LMHeadCrossEntropy(torch.autograd.Function):
     chunk's logits live only while their loss and gradient are computed, which the forward does at
     once (d loss / d logits = softmax - onehot, known as soon as the logits are); backward only
     scales the stored gradients. The logits are turned into log-probabilities and then into that
-    gradient in place, in one buffer: two passes over it besides the matmuls. The plain version,
-    F.cross_entropy(lm_head(x), targets), gives the same numbers: tests hold them against
-    transformers' loss."""
+    gradient in place, in one buffer: two passes over it besides the matmuls. The plain version
+    (loss_impl="plain") gives the same numbers: tests hold the two equal, and against transformers."""
 
     CHUNK = 2048  # rows of logits at a time: 2048 x 51200 x 4 bytes = 420 MB
     _cpu_buffer = None
@@ -503,8 +403,8 @@ class LMHeadCrossEntropy(torch.autograd.Function):
     @staticmethod
     def buffer(rows, cols, device, dtype):
         """The chunk's logits buffer. On a CPU one is kept between calls: a fresh 420 MB tensor
-        pays a page fault for every 4 KB the first time it is written, which costs as much as
-        half the matmul that fills it. On a GPU, torch's caching allocator already reuses memory."""
+        pays a page fault for every 4 KB the first time it is written, a cost of the same order as
+        the matmul that fills it. On a GPU, torch's caching allocator already reuses memory."""
         if device.type != "cpu":
             return torch.empty(rows, cols, device=device, dtype=dtype)
         b = LMHeadCrossEntropy._cpu_buffer
@@ -562,65 +462,113 @@ class LMHeadCrossEntropy(torch.autograd.Function):
         gx, gw, gb = ctx.saved_tensors
         return gx * g, gw * g, gb * g, None
 
-
-class KVCache:
-    """Keys and values of every layer for generation, allocated once at full length S.
-    layer(i).update() writes a step's T new columns and returns every column filled so far."""
-
-    def __init__(self, cfg, B, S, device, dtype):
-        self.layers = [LayerCache(cfg, B, S, device, dtype) for _ in range(cfg.n_layer)]
-
-    def layer(self, i):
-        return self.layers[i]
-
-
-class LayerCache:
-    def __init__(self, cfg, B, S, device, dtype):
-        self.k = torch.zeros(B, cfg.n_head, S, cfg.head_dim, device=device, dtype=dtype)  # (B, H, S, D)
-        self.v = torch.zeros_like(self.k)
-        self.n = 0  # columns filled
-
-    def update(self, k, v):
-        n, T = self.n, k.size(2)
-        self.k[:, :, n:n + T], self.v[:, :, n:n + T] = k, v
-        self.n = n + T
-        return self.k[:, :, :n + T], self.v[:, :, :n + T]
-
-
-def sample_next(logits, temperature, top_k, top_p, gen):
-    """logits (B, V) -> next token ids (B,): greedy at temperature 0, else top-k / nucleus sampling."""
-    if temperature == 0:
-        return logits.argmax(dim=-1)
-    logits = logits / temperature
-    if top_k is not None:
-        kth = torch.topk(logits, min(top_k, logits.size(-1))).values[:, -1:]
-        logits = logits.masked_fill(logits < kth, float("-inf"))
-    probs = logits.softmax(dim=-1)
-    if top_p is not None and top_p < 1.0:
-        # nucleus: keep the smallest set of tokens whose probability reaches top_p
-        sorted_p, order = probs.sort(dim=-1, descending=True)
-        drop = sorted_p.cumsum(dim=-1) - sorted_p > top_p
-        sorted_p = sorted_p.masked_fill(drop, 0.0)
-        probs = torch.zeros_like(probs).scatter(-1, order, sorted_p)
-    return torch.multinomial(probs, 1, generator=gen).squeeze(-1)
-
-
 # -----------------------------------------------------------------------------
-# Checkpoint helpers: formats, and one clear error per way a checkpoint can be wrong.
+# 5. Checkpoints. The Hugging Face format (config.json + model.safetensors), so that
+# transformers.PhiForCausalLM reads what we write and we read microsoft/phi-1 itself; Microsoft's
+# older MixFormer format too. Bad files give one clear error each (CheckpointError).
+
+
+def hf_config(model):
+    """transformers' PhiConfig (as a dict) for our PhiConfig."""
+    c = model.config
+    return {
+        "architectures": ["PhiForCausalLM"], "model_type": "phi",
+        "vocab_size": c.vocab_size, "hidden_size": c.n_embd, "intermediate_size": c.n_inner,
+        "num_hidden_layers": c.n_layer, "num_attention_heads": c.n_head,
+        "num_key_value_heads": c.n_head, "max_position_embeddings": c.block_size,
+        "partial_rotary_factor": c.rotary_dim / c.head_dim, "rope_theta": c.rope_theta,
+        "rope_parameters": {"rope_type": "default", "rope_theta": c.rope_theta,
+                            "partial_rotary_factor": c.rotary_dim / c.head_dim},
+        "layer_norm_eps": c.layer_norm_eps, "hidden_act": "gelu_new", "qk_layernorm": False,
+        "resid_pdrop": c.resid_pdrop, "embd_pdrop": c.embd_pdrop, "attention_dropout": c.attn_pdrop,
+        "tie_word_embeddings": False, "bos_token_id": EOT, "eos_token_id": EOT,
+        "initializer_range": 0.02, "torch_dtype": str(next(model.parameters()).dtype).removeprefix("torch."),
+    }
+
+
+def save_pretrained(model, path, state_dict=None):
+    """Write config.json and model.safetensors; transformers.PhiForCausalLM.from_pretrained reads them.
+    state_dict: the weights to write when the module's own are not whole (FSDP shards)."""
+    from safetensors.torch import save_file
+
+    os.makedirs(path, exist_ok=True)
+    state = {k: v.detach().contiguous().cpu() for k, v in (state_dict or model.state_dict()).items()}
+    atomic_write(os.path.join(path, "config.json"), json.dumps(hf_config(model), indent=2))
+    atomic_write(os.path.join(path, "model.safetensors"), lambda f: save_file(state, f.name, metadata={"format": "pt"}))
+
+
+def from_pretrained(path, dtype=None, device="cpu", **overrides):
+    """Load a local directory (or a hub id such as microsoft/phi-1, when huggingface_hub is installed
+    and the network is there) in the PhiForCausalLM format or Microsoft's older MixFormer format."""
+    if not os.path.isdir(path):
+        # a hub id is "name" or "owner/name"; anything else that is not a directory is a typo,
+        # and deserves that error rather than the hub's complaint about repo names
+        if os.path.exists(path) or path.startswith((os.sep, ".", "~")) or path.count("/") > 1:
+            raise CheckpointError(f"{path}: not a checkpoint directory")
+        path = download_from_hub(path)
+    cfg_path = os.path.join(path, "config.json")
+    if not os.path.exists(cfg_path):
+        raise CheckpointError(f"{path}: no config.json")
+    cfg, mixformer = config_from_hf(read_json_object(cfg_path, CheckpointError), cfg_path)
+    for k, v in overrides.items():
+        setattr(cfg, k, v)
+    state = read_weights(path)
+    if mixformer:
+        state = mixformer_to_phi(state, cfg.n_layer, path)
+    with torch.device("meta"):
+        model = Phi(cfg)
+    check_state_dict(model, state, path)
+    model.load_state_dict(state, assign=True)
+    return model.to(device=device, dtype=dtype)
 
 
 class CheckpointError(ValueError):
     pass
 
 
-def atomic_write(path, write):
-    """Write through a temporary file in the same directory, then rename: a crash never leaves half a file."""
+def atomic_write(path, data):
+    """Write data (str, bytes, or a function that writes into the open binary file it is given) to
+    a temporary file beside path, then rename it over path: a crash or kill -9 leaves the old file
+    or the new one, never half of one. The one atomic writer of the project."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "wb") as f:
-        write(f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            if callable(data):
+                data(f)
+            else:
+                f.write(data.encode() if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):  # the write failed: leave no temporary file behind
+            os.remove(tmp)
+
+
+def read_json_object(path, error):
+    """A JSON file that must hold an object (config.json, meta.json); anything else raises error."""
+    try:
+        with open(path) as f:
+            obj = json.load(f)
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise error(f"{path}: not readable JSON ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})")
+    if not isinstance(obj, dict):
+        raise error(f"{path}: expected a JSON object, found {type(obj).__name__}")
+    return obj
+
+
+def check_config(c, where):
+    """Refuse a config no model can be built from, with the field that is wrong."""
+    for name in ("vocab_size", "n_layer", "n_embd", "n_inner", "n_head", "block_size"):
+        v = getattr(c, name)
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise CheckpointError(f"{where}: {name} must be a positive integer, got {v!r}")
+    if c.n_embd % c.n_head:
+        raise CheckpointError(f"{where}: hidden size {c.n_embd} does not split into {c.n_head} heads")
+    if not (isinstance(c.rotary_dim, int) and 0 <= c.rotary_dim <= c.head_dim and c.rotary_dim % 2 == 0):
+        raise CheckpointError(f"{where}: rotary_dim {c.rotary_dim!r} must be even and at most head_dim {c.head_dim}")
+    return c
 
 
 def download_from_hub(repo_id):
@@ -644,9 +592,11 @@ def config_from_hf(hf, where):
                           n_inner=hf.get("n_inner") or 4 * hf["n_embd"], n_head=hf["n_head"],
                           rotary_dim=hf.get("rotary_dim", 32), block_size=hf.get("n_positions", 2048),
                           layer_norm_eps=hf.get("layer_norm_epsilon", 1e-5))
-            return c, True
+            return check_config(c, where), True
         rope = hf.get("rope_parameters") or {}
         n_embd, n_head = hf["hidden_size"], hf["num_attention_heads"]
+        if not isinstance(n_head, int) or isinstance(n_head, bool) or n_head < 1:
+            raise CheckpointError(f"{where}: num_attention_heads must be a positive integer, got {n_head!r}")
         factor = rope.get("partial_rotary_factor", hf.get("partial_rotary_factor", 0.5))
         c = PhiConfig(vocab_size=hf["vocab_size"], n_layer=hf["num_hidden_layers"], n_embd=n_embd,
                       n_inner=hf["intermediate_size"], n_head=n_head,
@@ -656,11 +606,11 @@ def config_from_hf(hf, where):
                       layer_norm_eps=hf.get("layer_norm_eps", 1e-5))
     except KeyError as e:
         raise CheckpointError(f"{where}: missing config key {e}")
+    except (TypeError, ValueError, ZeroDivisionError) as e:  # a value of the wrong type, or 0 heads
+        raise CheckpointError(f"{where}: bad config value ({type(e).__name__}: {e})")
     if hf.get("qk_layernorm") or hf.get("num_key_value_heads", n_head) != n_head or hf.get("hidden_act", "gelu_new") != "gelu_new":
         raise CheckpointError(f"{where}: not phi-1's architecture (qk_layernorm, grouped KV heads or another activation)")
-    if c.n_embd % c.n_head:
-        raise CheckpointError(f"{where}: hidden_size {c.n_embd} does not split into {c.n_head} heads")
-    return c, False
+    return check_config(c, where), False
 
 
 def read_weights(path):
@@ -668,20 +618,29 @@ def read_weights(path):
     or pytorch_model.bin (older uploads; loaded with weights_only, so no code runs)."""
     from safetensors.torch import load_file
 
+    def load(file, loader):  # a file cut short or not a weights file at all: one line, not a traceback
+        try:
+            return loader(file)
+        except Exception as e:
+            first_line = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            raise CheckpointError(f"{file}: not a readable weights file ({type(e).__name__}: {first_line[:200]})")
+
     single, index = os.path.join(path, "model.safetensors"), os.path.join(path, "model.safetensors.index.json")
     if os.path.exists(single):
-        return load_file(single)
+        return load(single, load_file)
     if os.path.exists(index):
-        with open(index) as f:
-            shards = sorted(set(json.load(f)["weight_map"].values()))
+        weight_map = read_json_object(index, CheckpointError).get("weight_map")
+        if not isinstance(weight_map, dict):
+            raise CheckpointError(f"{index}: no weight_map object")
         state = {}
-        for s in shards:
+        for s in sorted(set(map(str, weight_map.values()))):
             if not os.path.exists(os.path.join(path, s)):
                 raise CheckpointError(f"{path}: shard {s} named in model.safetensors.index.json is missing")
-            state.update(load_file(os.path.join(path, s)))
+            state.update(load(os.path.join(path, s), load_file))
         return state
     if os.path.exists(os.path.join(path, "pytorch_model.bin")):
-        return torch.load(os.path.join(path, "pytorch_model.bin"), map_location="cpu", weights_only=True)
+        return load(os.path.join(path, "pytorch_model.bin"),
+                    lambda f: torch.load(f, map_location="cpu", weights_only=True))
     raise CheckpointError(f"{path}: no model.safetensors, model.safetensors.index.json or pytorch_model.bin")
 
 
@@ -730,25 +689,138 @@ def check_state_dict(model, state, where):
         raise CheckpointError(f"{where}: missing {len(missing)} tensors, first {missing[0]}")
 
 
-def load_model(path, device="cpu", dtype=None):
-    """A Phi from a Hugging Face directory (or hub id), or from one of our training checkpoints (*.pt)."""
+def read_checkpoint(path):
+    """One of our training checkpoints (ckpt.pt): weights, optimizer, step, RNG states, config.
+    weights_only=False: the file also holds numpy's RNG state; load only files you trust."""
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=False)
+        missing = {"model", "config"} - set(ckpt) if isinstance(ckpt, dict) else {"a dict"}
+        if missing:
+            raise KeyError(", ".join(sorted(missing)))
+        PhiConfig(**ckpt["config"])
+    except Exception as e:  # truncated, garbage, someone else's pickle: one line
+        first_line = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        raise CheckpointError(f"{path}: not a phi1 training checkpoint ({type(e).__name__}: {first_line[:200]})")
+    return ckpt
+
+
+def load_model(path, device="cpu", dtype=None, **overrides):
+    """A Phi from a Hugging Face directory (or hub id), or from one of our training checkpoints (*.pt).
+    overrides: PhiConfig fields that do not change the weights (attn_impl, dropout, ...)."""
     if os.path.isfile(path):
-        try:  # weights_only=False: the file also holds numpy's RNG state; load only files you trust
-            ckpt = torch.load(path, map_location="cpu", weights_only=False)
-            cfg, state = PhiConfig(**ckpt["config"]), ckpt["model"]
-        except Exception as e:
-            first_line = str(e).strip().splitlines()[0] if str(e).strip() else ""
-            raise CheckpointError(f"{path}: not a phi1 training checkpoint ({type(e).__name__}: {first_line})")
+        ckpt = read_checkpoint(path)
+        cfg, state = check_config(PhiConfig(**(ckpt["config"] | overrides)), path), ckpt["model"]
         with torch.device("meta"):
             model = Phi(cfg)
         check_state_dict(model, state, path)
         model.load_state_dict(state, assign=True)
         return model.to(device=device, dtype=dtype)
-    return Phi.from_pretrained(path, dtype=dtype, device=device)
+    return from_pretrained(path, dtype=dtype, device=device, **overrides)
+
+# -----------------------------------------------------------------------------
+# 6. Generation. Prompts of different lengths are decoded together: left-padded, so that every
+# row's next token lands in the same cache column, with the pads masked out. Keys and values go
+# into a cache allocated once, so each new token costs one position of compute, not the whole row.
+
+
+class KVCache:
+    """Keys and values of every layer for generation, allocated once at full length S.
+    layer(i).update() writes a step's T new columns and returns every column filled so far."""
+
+    def __init__(self, cfg, B, S, device, dtype):
+        self.layers = [LayerCache(cfg, B, S, device, dtype) for _ in range(cfg.n_layer)]
+
+    def layer(self, i):
+        return self.layers[i]
+
+
+class LayerCache:
+    def __init__(self, cfg, B, S, device, dtype):
+        self.k = torch.zeros(B, cfg.n_head, S, cfg.head_dim, device=device, dtype=dtype)  # (B, H, S, D)
+        self.v = torch.zeros_like(self.k)
+        self.n = 0  # columns filled
+
+    def update(self, k, v):
+        n, T = self.n, k.size(2)
+        self.k[:, :, n:n + T], self.v[:, :, n:n + T] = k, v
+        self.n = n + T
+        return self.k[:, :, :n + T], self.v[:, :, :n + T]
+
+
+def sample_next(logits, temperature, top_k, top_p, gen):
+    """logits (B, V) -> next token ids (B,): greedy at temperature 0, else top-k / nucleus sampling."""
+    if temperature == 0:
+        return logits.argmax(dim=-1)
+    logits = logits / temperature
+    if top_k is not None:
+        kth = torch.topk(logits, min(top_k, logits.size(-1))).values[:, -1:]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    probs = logits.softmax(dim=-1)
+    if top_p is not None and top_p < 1.0:
+        # nucleus: keep the smallest set of tokens whose probability reaches top_p
+        sorted_p, order = probs.sort(dim=-1, descending=True)
+        drop = sorted_p.cumsum(dim=-1) - sorted_p > top_p
+        sorted_p = sorted_p.masked_fill(drop, 0.0)
+        probs = torch.zeros_like(probs).scatter(-1, order, sorted_p)
+    return torch.multinomial(probs, 1, generator=gen).squeeze(-1)
+
+
+@torch.no_grad()
+def generate(model, prompts, max_new_tokens, temperature=0.0, top_k=None, top_p=None,
+             stop_strings=None, tokenizer=None, seed=None):
+    """prompts: list of token-id lists (lengths may differ). Returns the new ids of each prompt,
+    without the <|endoftext|> that ended it. Rows stop at <|endoftext|>, or once their decoded new
+    text contains one of stop_strings (the caller cuts the text there). temperature 0 is greedy."""
+    was_training = model.training
+    model.eval()
+    dev = model.lm_head.weight.device
+    B, L = len(prompts), max(len(p) for p in prompts)
+    if min(len(p) for p in prompts) == 0:
+        raise ValueError("generate: every prompt needs at least one token")
+    max_new_tokens = min(max_new_tokens, model.config.block_size - L)
+    if max_new_tokens <= 0:
+        raise ValueError(f"generate: the longest prompt ({L} tokens) fills the context ({model.config.block_size})")
+    # left padding: each row's positions start at 0 at its first real token
+    pad = torch.tensor([L - len(p) for p in prompts], device=dev)                      # (B,)
+    idx = torch.tensor([[0] * (L - len(p)) + list(p) for p in prompts], device=dev)    # (B, L)
+    S = L + max_new_tokens
+    col = torch.arange(S, device=dev)
+    real = col[None, :] >= pad[:, None]                                   # (B, S): not padding
+    cache = KVCache(model.config, B, S, dev, model.lm_head.weight.dtype)
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(seed if seed is not None else torch.seed())
+
+    out = [[] for _ in range(B)]
+    done = torch.zeros(B, dtype=torch.bool, device=dev)
+    t0, x = 0, idx                                                        # prefill the whole prompt
+    for step in range(max_new_tokens):
+        T = x.size(1)
+        q_col = col[t0:t0 + T]
+        mask = real[:, None, None, :t0 + T] & (col[None, None, None, :t0 + T] <= q_col[None, None, :, None])
+        pos = (q_col[None, :] - pad[:, None]).clamp(min=0)                # (B, T)
+        logits = model(x, pos=pos, cache=cache, mask=mask, last_only=True)[0][:, -1].float()  # (B, V)
+        nxt = sample_next(logits, temperature, top_k, top_p, gen)         # (B,)
+        t0 += T
+        for b in (~done).nonzero().flatten().tolist():
+            tok = nxt[b].item()
+            if tok == EOT:
+                done[b] = True
+                continue
+            out[b].append(tok)
+            if stop_strings and tokenizer is not None:
+                tail = tokenizer.decode(out[b][-16:])  # a stop string ends within the last tokens
+                if any(s in tail for s in stop_strings):
+                    done[b] = True
+        if done.all():
+            break
+        x = nxt[:, None]                                                  # (B, 1)
+    model.train(was_training)
+    return out
 
 
 # -----------------------------------------------------------------------------
-# 6. Training. The paper's recipe (PAPER.md): AdamW, linear warmup then linear decay, fp16 on 8 A100s.
+# 7. Training. The paper's recipe (docs/paper.md, sec. 2): AdamW, linear warmup then linear decay,
+# fp16 on 8 A100s.
 # A stage's hyperparameters are a row per model preset; tiny and small shrink the paper's batch and
 # steps to fit a laptop CPU and one GPU. batch_size is the effective batch in sequences of block_size.
 
@@ -774,6 +846,48 @@ TRAIN_PRESETS = {
 }
 PAPER_BATCH = {"pretrain": 1024, "finetune": 256}
 
+
+def opt(default, kind, help, **argparse_kw):
+    """A TrainConfig field that is also an option of `phi1.py train`: its type and --help line."""
+    return field(default=default, metadata=dict(kind=kind, help=help, **argparse_kw))
+
+
+@dataclass
+class TrainConfig:
+    """One training run (a stage): where the data and the run live, and every option. The
+    hyperparameters left None come from the preset's row in TRAIN_PRESETS."""
+    data: str = opt(None, str, "directory with train.bin, val.bin, meta.json (data_gen.py makes one)", required=True)
+    out: str = opt(None, str, "run directory: ckpt.pt, metrics.jsonl, best/, final/", required=True)
+    preset: str = opt("tiny", str, "model size and its row in TRAIN_PRESETS", choices=list(PRESETS))
+    stage: str = opt("pretrain", str, "which row of the preset", choices=["pretrain", "finetune"])
+    init_from: str = opt(None, str, "start from these weights (a ckpt.pt or a Hugging Face directory)")
+    vocab_from: list = opt(None, str, "predict only the token ids found in these data directories "
+                           "(Phi.predict_only; --tiny's recipe does)", nargs="+", metavar="DIR")
+    resume: bool = opt(False, bool, "continue from OUT/ckpt.pt when it exists")
+    seed: int = opt(1337, int, "initial weights, batches and dropout all follow from it")
+    batch_size: int = opt(None, int, "effective batch in sequences of block_size")
+    micro_batch: int = opt(None, int, "sequences per forward pass on each process (accumulation makes up the rest)")
+    max_steps: int = opt(None, int, "optimizer steps")
+    warmup: int = opt(None, int, "steps of linear warmup")
+    eval_interval: int = opt(None, int, "steps between validation losses")
+    save_interval: int = opt(None, int, "steps between checkpoints (and best/ exports)")
+    lr: float = opt(None, float, "peak learning rate")
+    weight_decay: float = opt(None, float, "AdamW weight decay on matrices")
+    dropout: float = opt(None, float, "dropout on attention probabilities and residual branches")
+    eval_iters: int = opt(8, int, "validation micro-batches per evaluation")
+    log_interval: int = opt(10, int, "steps between log lines")
+    device: str = opt(None, str, "cuda, cpu, ... (default: cuda when available)")
+    dtype: str = opt("auto", str, "auto: bf16 autocast on GPUs that have it, else fp16 + GradScaler; fp32 on CPU",
+                     choices=["auto", "bfloat16", "float16", "float32"])
+    attn_impl: str = opt("sdpa", str, "attention: torch's sdpa, the explicit math, or kernels/ (opt-in)",
+                         choices=["sdpa", "naive", "fused"])
+    ln_impl: str = opt("torch", str, "LayerNorm: torch's, or kernels/ (opt-in)", choices=["torch", "fused"])
+    loss_impl: str = opt("chunked", str, "cross-entropy: chunked (section 4) or plain F.cross_entropy",
+                         choices=["chunked", "plain"])
+    compile: bool = opt(False, bool, "torch.compile the model")
+    fsdp: bool = opt(False, bool, "under torchrun: shard parameters and optimizer state (FSDP2)")
+    model: dict = field(default_factory=dict)  # PhiConfig fields over the preset's (tests: a smaller model)
+
 # Dense bf16/fp16 tensor-core peaks (FLOP/s) for MFU, by the name torch reports for the card.
 GPU_PEAK_FLOPS = {"H200": 989e12, "H100 SXM": 989e12, "H100 NVL": 835e12, "H100 PCIe": 756e12, "H100": 989e12,
                   "A100": 312e12, "A10G": 125e12, "A10": 125e12, "L40S": 362e12, "L4": 121e12,
@@ -792,8 +906,7 @@ def open_shards(data_dir, block_size):
         raise DataError(f"{data_dir}: no such data directory (make one with: python data_gen.py pipeline --out DIR)")
     if not os.path.exists(meta_path):
         raise DataError(f"{meta_path}: missing (a data directory holds train.bin, val.bin and meta.json)")
-    with open(meta_path) as f:
-        meta = json.load(f)
+    meta = read_json_object(meta_path, DataError)
     if meta.get("dtype", "uint16") != "uint16":
         raise DataError(f"{meta_path}: dtype {meta['dtype']!r}, expected 'uint16'")
     shards = {}
@@ -814,10 +927,21 @@ def tokens_in(data_dirs, vocab_size):
     """The sorted token ids that occur in the train and val shards of these data directories."""
     seen = np.zeros(vocab_size, dtype=bool)
     for d in data_dirs:
-        for shard in open_shards(d, 0)[:2]:
+        for shard in check_token_ids(d, open_shards(d, 0)[:2], vocab_size):
             for i in range(0, len(shard), 1 << 26):  # in slices: bincount makes an int64 copy
-                seen |= np.bincount(shard[i:i + (1 << 26)], minlength=vocab_size)[:vocab_size] > 0
+                seen |= np.bincount(shard[i:i + (1 << 26)], minlength=vocab_size) > 0
     return torch.from_numpy(np.flatnonzero(seen))
+
+
+def check_token_ids(data_dir, shards, vocab_size):
+    """Refuse shards holding an id the model has no embedding for (another tokenizer's data):
+    the embedding lookup would fail deep inside the first step, or on a GPU corrupt memory."""
+    for split, shard in zip(("train", "val"), shards):
+        top = int(shard.max()) if len(shard) else 0
+        if top >= vocab_size:
+            raise DataError(f"{os.path.join(data_dir, split)}.bin: token id {top} is outside the model's "
+                            f"vocabulary of {vocab_size} (data made with another tokenizer?)")
+    return shards
 
 
 def get_batch(data, block_size, micro_batch, seed, step, index, device):
@@ -874,36 +998,38 @@ def peak_flops(device):
     return next((v for k, v in GPU_PEAK_FLOPS.items() if k in name), None)
 
 
-def train(args):
+def train(tc):
+    """Train one stage as the TrainConfig tc says; returns the best validation loss."""
     # ---- setup: processes, device, precision --------------------------------------------------
     ddp = int(os.environ.get("WORLD_SIZE", 1)) > 1  # launched by torchrun with several processes
+    device = tc.device or ("cuda" if torch.cuda.is_available() else "cpu")
     if ddp:
         import torch.distributed as dist
 
-        backend = "nccl" if torch.cuda.is_available() and args.device != "cpu" else "gloo"
+        backend = "nccl" if torch.cuda.is_available() and tc.device != "cpu" else "gloo"
         dist.init_process_group(backend)
         rank, world = dist.get_rank(), dist.get_world_size()
         if backend == "nccl":
             torch.cuda.set_device(int(os.environ["LOCAL_RANK"]))
-            args.device = f"cuda:{os.environ['LOCAL_RANK']}"
+            device = f"cuda:{os.environ['LOCAL_RANK']}"
     else:
         rank, world = 0, 1
     master = rank == 0
-    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    device = torch.device(device)
     log = (lambda *a: print(*a, flush=True)) if master else (lambda *a: None)
 
-    stage = TRAIN_PRESETS[args.preset][args.stage]
-    hp = {k: getattr(args, k) if getattr(args, k) is not None else v for k, v in stage.items()}
+    stage = TRAIN_PRESETS[tc.preset][tc.stage]
+    hp = {k: getattr(tc, k) if getattr(tc, k) is not None else v for k, v in stage.items()}
     # every rank runs micro_batch sequences per forward; accumulation makes up the effective batch
     per_step = hp["micro_batch"] * world
     if hp["batch_size"] % per_step:
-        raise SystemExit(f"error: batch_size {hp['batch_size']} is not a multiple of micro_batch x processes = {per_step}")
+        raise DataError(f"batch_size {hp['batch_size']} is not a multiple of micro_batch x processes = {per_step}")
     accum = hp["batch_size"] // per_step
-    args.eval_iters = -(-args.eval_iters // world) * world  # every rank evaluates as many batches
-    if args.preset != "phi1":
-        log(f"preset {args.preset}: {args.stage} batch {hp['batch_size']} (paper {PAPER_BATCH[args.stage]}) x {hp['max_steps']} steps, scaled down from the paper's")
+    eval_iters = -(-tc.eval_iters // world) * world  # every rank evaluates as many batches
+    if tc.preset != "phi1":
+        log(f"preset {tc.preset}: {tc.stage} batch {hp['batch_size']} (paper {PAPER_BATCH[tc.stage]}) x {hp['max_steps']} steps, scaled down from the paper's")
 
-    dtype = args.dtype
+    dtype = tc.dtype
     if dtype == "auto":  # bf16 where the GPU has it; the paper trained in fp16; CPUs train in fp32
         dtype = "float32" if device.type != "cuda" else ("bfloat16" if torch.cuda.is_bf16_supported() else "float16")
     ptdtype = getattr(torch, dtype)
@@ -912,40 +1038,38 @@ def train(args):
     # bf16 has fp32's range and needs no scaler
     scaler = torch.amp.GradScaler(device.type, enabled=dtype == "float16")
 
-    torch.manual_seed(args.seed)  # the same initial weights on every rank (FSDP does not broadcast them)
-    train_data, val_data, _ = open_shards(args.data, PhiConfig.preset(args.preset).block_size)
+    torch.manual_seed(tc.seed)  # the same initial weights on every rank (FSDP does not broadcast them)
+    train_data, val_data, _ = open_shards(tc.data, PhiConfig.preset(tc.preset, **tc.model).block_size)
 
     # ---- model and optimizer ------------------------------------------------------------------
-    os.makedirs(args.out, exist_ok=True)
-    ckpt_path = os.path.join(args.out, "ckpt.pt")
-    resume = args.resume and os.path.exists(ckpt_path)
-    ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False) if resume else None
-    drop = dict(resid_pdrop=hp["dropout"], attn_pdrop=hp["dropout"])
+    os.makedirs(tc.out, exist_ok=True)
+    ckpt_path = os.path.join(tc.out, "ckpt.pt")
+    resume = tc.resume and os.path.exists(ckpt_path)
+    ckpt = read_checkpoint(ckpt_path) if resume else None
+    # the kernels and the dropout this run asks for, whatever the weights were trained with
+    run_cfg = dict(attn_impl=tc.attn_impl, ln_impl=tc.ln_impl, loss_impl=tc.loss_impl,
+                   resid_pdrop=hp["dropout"], attn_pdrop=hp["dropout"])
     if ckpt is not None:
-        model = Phi(PhiConfig(**ckpt["config"]))
+        model = Phi(PhiConfig(**(ckpt["config"] | run_cfg)))
         model.load_state_dict(ckpt["model"])
-    elif args.init_from:  # finetuning starts from a pretrained model: weights only, a fresh optimizer
-        model = load_model(args.init_from)
-        for k, v in drop.items():
-            setattr(model.config, k, v)
-        model.config.attn_impl = args.attn_impl
+    elif tc.init_from:  # finetuning starts from a pretrained model: weights only, a fresh optimizer
+        model = load_model(tc.init_from, **run_cfg)
     else:
-        model = Phi(PhiConfig.preset(args.preset, attn_impl=args.attn_impl, **drop))
-    for block in model.model.layers:  # dropout modules were built from the config; keep them in step
-        block.resid_dropout.p = model.config.resid_pdrop
+        model = Phi(PhiConfig.preset(tc.preset, **(tc.model | run_cfg)))
     cfg = model.config
-    torch.manual_seed(args.seed + rank)  # but a different dropout stream on each rank
+    torch.manual_seed(tc.seed + rank)  # but a different dropout stream on each rank
     if len(train_data) < cfg.block_size + 1 or len(val_data) < cfg.block_size + 1:
-        raise DataError(f"{args.data}: shards shorter than one sequence of block_size+1 = {cfg.block_size + 1}")
+        raise DataError(f"{tc.data}: shards shorter than one sequence of block_size+1 = {cfg.block_size + 1}")
+    check_token_ids(tc.data, (train_data, val_data), cfg.vocab_size)
     model.to(device)
-    if args.vocab_from:  # before DDP/FSDP wrap the model: every rank makes the same change
-        model.predict_only(tokens_in(args.vocab_from, cfg.vocab_size).to(device))
-        log(f"predicting only the {len(model.live):,} token ids found in {', '.join(args.vocab_from)}")
+    if tc.vocab_from:  # before DDP/FSDP wrap the model: every rank makes the same change
+        model.predict_only(tokens_in(tc.vocab_from, cfg.vocab_size).to(device))
+        log(f"predicting only the {len(model.live):,} token ids found in {', '.join(tc.vocab_from)}")
     n_params = model.num_params()
     log(f"model: {n_params:,} parameters, {cfg.n_layer} layers x {cfg.n_embd} wide, context {cfg.block_size}, on {device} in {dtype}")
 
     raw_model = model
-    if ddp and args.fsdp:
+    if ddp and tc.fsdp:
         # ZeRO-3 as the paper's DeepSpeed: each rank keeps 1/world of parameters, gradients and
         # optimizer state, and gathers a block's weights just before the block runs
         from torch.distributed.fsdp import fully_shard
@@ -967,7 +1091,7 @@ def train(args):
     optimizer = torch.optim.AdamW(groups, lr=hp["lr"], betas=(0.9, 0.95), eps=1e-8, fused=device.type in ("cuda", "cpu"))
     step, best_val = 0, float("inf")
     if ckpt is not None:
-        if ddp and args.fsdp:  # the checkpoint holds full tensors: scatter them back into shards
+        if ddp and tc.fsdp:  # the checkpoint holds full tensors: scatter them back into shards
             from torch.distributed.checkpoint.state_dict import StateDictOptions, set_state_dict
 
             set_state_dict(model, optimizer, model_state_dict=ckpt["model"], optim_state_dict=ckpt["optimizer"],
@@ -977,25 +1101,25 @@ def train(args):
         scaler.load_state_dict(ckpt["scaler"])
         step, best_val = ckpt["step"], ckpt["best_val"]
         log(f"resumed from {ckpt_path} at step {step}")
-    if args.compile:
+    if tc.compile:
         model = torch.compile(model)
 
     def evaluate():
         """Mean loss over eval_iters fixed validation batches (the same ones at every evaluation)."""
-        total = eval_loss(model, val_data, cfg.block_size, hp["micro_batch"], args.seed, range(rank, args.eval_iters, world), device, autocast)
+        total = eval_loss(model, val_data, cfg.block_size, hp["micro_batch"], tc.seed, range(rank, eval_iters, world), device, autocast)
         if ddp:
             dist.all_reduce(total)
-        return total.item() / args.eval_iters
+        return total.item() / eval_iters
 
     def save(val_loss):
         """Everything a bit-exact resume needs, in one file written atomically. Returns the model's
         whole weights on rank 0 (under FSDP every rank must call this: the shards are gathered)."""
         state = dict(model=raw_model.state_dict(), optimizer=optimizer.state_dict(), scaler=scaler.state_dict(),
-                     step=step, best_val=best_val, config=asdict(cfg), args=vars(args), val_loss=val_loss,
-                     data_position=dict(seed=args.seed, step=step),  # batches are a function of (seed, step)
+                     step=step, best_val=best_val, config=asdict(cfg), train_config=asdict(tc), val_loss=val_loss,
+                     data_position=dict(seed=tc.seed, step=step),  # batches are a function of (seed, step)
                      rng=dict(torch=torch.get_rng_state(), numpy=np.random.get_state(),
                               cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None))
-        if ddp and args.fsdp:  # gather the shards into one full state dict on rank 0
+        if ddp and tc.fsdp:  # gather the shards into one full state dict on rank 0
             from torch.distributed.checkpoint.state_dict import StateDictOptions, get_state_dict
 
             full = StateDictOptions(full_state_dict=True, cpu_offload=True)
@@ -1012,13 +1136,13 @@ def train(args):
 
     # metrics.jsonl: one JSON line per logged step; on resume drop the lines of steps after the
     # checkpoint, which the resumed run will log again
-    metrics_path = os.path.join(args.out, "metrics.jsonl")
+    metrics_path = os.path.join(tc.out, "metrics.jsonl")
     if master:
         kept = []
         if resume and os.path.exists(metrics_path):
             with open(metrics_path) as f:
                 kept = [line for line in f if json.loads(line)["step"] <= step]
-        atomic_write(metrics_path, lambda f: f.write("".join(kept).encode()))
+        atomic_write(metrics_path, "".join(kept))
 
     def log_metrics(**row):
         if master:
@@ -1026,7 +1150,7 @@ def train(args):
                 f.write(json.dumps(row) + "\n")
 
     # ---- the loop -------------------------------------------------------------------------------
-    fpt = flops_per_token(cfg, n_params, len(raw_model.live) if args.vocab_from else None)
+    fpt = flops_per_token(cfg, n_params, len(raw_model.live) if tc.vocab_from else None)
     peak = peak_flops(device)
     tokens_per_step = hp["batch_size"] * cfg.block_size
     model.train()
@@ -1037,10 +1161,10 @@ def train(args):
             group["lr"] = lr
         loss_sum = torch.zeros((), device=device)
         for micro in range(accum):
-            x, y = get_batch(train_data, cfg.block_size, hp["micro_batch"], args.seed, step, rank * accum + micro, device)
+            x, y = get_batch(train_data, cfg.block_size, hp["micro_batch"], tc.seed, step, rank * accum + micro, device)
             # DDP: all-reduce gradients only on the last micro-batch, not after every one
             # (FSDP reduce-scatters after every micro-batch: simpler, and its shards stay small)
-            sync = not ddp or args.fsdp or micro == accum - 1
+            sync = not ddp or tc.fsdp or micro == accum - 1
             with (model.no_sync() if not sync else contextlib.nullcontext()), autocast:
                 _, loss = model(x, y)
                 # the loss is a mean over one micro-batch; dividing by accum makes the summed
@@ -1060,7 +1184,7 @@ def train(args):
         steps_timed += 1
 
         last = step == hp["max_steps"]
-        if step % args.log_interval == 0 or last:
+        if step % tc.log_interval == 0 or last:
             loss_val = loss_sum.item()  # .item() waits for the GPU: only at log steps
             dt = (time.time() - t_last) / steps_timed
             t_last, steps_timed = time.time(), 0
@@ -1080,33 +1204,56 @@ def train(args):
             best_val = min(best_val, val_loss)
             weights = save(val_loss)
             if improved and master:  # keep the best by validation loss among the periodic saves (paper)
-                raw_model.save_pretrained(os.path.join(args.out, "best"), weights)
+                raw_model.save_pretrained(os.path.join(tc.out, "best"), weights)
                 log_metrics(step=step, best_val_loss=val_loss)
 
     final = None  # the model's own weights, except under FSDP: gather the shards (every rank takes part)
-    if ddp and args.fsdp:
+    if ddp and tc.fsdp:
         from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
 
         final = get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
     if master:
-        raw_model.save_pretrained(os.path.join(args.out, "final"), final)
-        log(f"done: {step} steps, best val loss {best_val:.4f}; saved {args.out}/final and {args.out}/best")
+        raw_model.save_pretrained(os.path.join(tc.out, "final"), final)
+        log(f"done: {step} steps, best val loss {best_val:.4f}; saved {tc.out}/final and {tc.out}/best")
     if ddp:  # leave together: rank 0 may still be writing, and gloo aborts a rank whose peer left early
         dist.barrier()
         dist.destroy_process_group()
     return best_val
 
-
 # -----------------------------------------------------------------------------
-# 7. The whole recipe in one command: data -> pretrain -> finetune -> samples -> HumanEval.
+# 8. The whole recipe in one command: data -> pretrain -> finetune -> samples -> HumanEval.
 # Every stage skips or resumes what an earlier run finished, so running it again continues.
 
 RECIPES = {  # data size for data_gen.py, eval settings; the training rows are TRAIN_PRESETS
     # vocab_from_data: predict only the token ids the data holds (Phi.predict_only), for a CPU
     "tiny": dict(data_size="tiny", eval_batch=32, max_new_tokens=96, vocab_from_data=True),
-    "small": dict(data_size="small", eval_batch=64, max_new_tokens=384),
-    "phi1": dict(data_size="small", eval_batch=64, max_new_tokens=384),
+    "small": dict(data_size="small", eval_batch=64, max_new_tokens=384, vocab_from_data=False),
+    "phi1": dict(data_size="small", eval_batch=64, max_new_tokens=384, vocab_from_data=False),
 }
+
+
+@dataclass
+class RecipeConfig:
+    """One run of the recipe: a preset, where its data and runs go, and what to change from the
+    preset's rows (fields left None or empty keep them; the tests use a smaller everything)."""
+    preset: str = "tiny"               # model size: PRESETS, TRAIN_PRESETS and RECIPES rows
+    out: str = None                    # runs, samples, results (default out/PRESET)
+    data: str = None                   # CodeTextbook and CodeExercises shards (default data/PRESET)
+    mbpp: str = None                   # an MBPP problems file (JSONL) to score as well as HumanEval
+    data_size: object = None           # data_gen.py's size: a name in data_gen.SIZES, or a dict of counts
+    eval_batch: int = None             # prompts generated together
+    max_new_tokens: int = None         # longest completion
+    vocab_from_data: bool = None       # Phi.predict_only with the data's token ids
+    model: dict = field(default_factory=dict)     # PhiConfig fields over the preset's
+    pretrain: dict = field(default_factory=dict)  # TrainConfig fields over the preset's rows
+    finetune: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for k, v in RECIPES[self.preset].items():
+            if getattr(self, k) is None:
+                setattr(self, k, v)
+        self.out = self.out or os.path.join("out", self.preset)
+        self.data = self.data or os.path.join("data", self.preset)
 DEMO_PROMPTS = [  # our own prompts, not HumanEval's, to show what the model writes
     'def is_even(n: int) -> bool:\n    """Return True when n is even."""\n',
     'def count_vowels(text: str) -> int:\n    """Count the vowels (a, e, i, o, u) in text."""\n',
@@ -1114,12 +1261,15 @@ DEMO_PROMPTS = [  # our own prompts, not HumanEval's, to show what the model wri
 ]
 
 
-def recipe(preset, out, data):
+def recipe(rc):
+    """Run the whole recipe a RecipeConfig describes. Returns the summary (also in OUT/summary.json)."""
+    # the one place a lower layer reaches up: the recipe drives the data and evaluation scripts
     import data_gen
     import eval_humaneval
 
+    preset, out, data = rc.preset, rc.out, rc.data
     rank = int(os.environ.get("RANK", 0))
-    rc, times = RECIPES[preset], {}
+    times = {}
     tok = get_tokenizer()
     t0 = time.time()
     print(f"==> phi1 --{preset}: data in {data}, runs in {out}")
@@ -1137,28 +1287,25 @@ def recipe(preset, out, data):
 
     # ---- data: CodeTextbook (pretrain) and CodeExercises (finetune), made offline if missing
     if rank == 0:
-        data_gen.pipeline(data, seed=0, size=rc["data_size"])
+        data_gen.pipeline(data, seed=0, size=rc.data_size)
     else:  # other torchrun ranks wait for rank 0's data
         while not os.path.exists(os.path.join(data, "exercises", "meta.json")):
             time.sleep(5)
     times["data"] = time.time() - t0
 
     # ---- pretrain, then finetune from the pretrained weights (each resumes a killed run)
-    dirs = [os.path.join(data, "textbook"), os.path.join(data, "exercises")]
-    vocab = ["--vocab-from", *dirs] if rc.get("vocab_from_data") else []
-    stages = [("pretrain", dirs[0], vocab),
-              ("finetune", dirs[1], vocab + ["--init-from", os.path.join(out, "pretrain", "final")])]
-    for stage, stage_data, more in stages:
+    dirs = {"pretrain": os.path.join(data, "textbook"), "finetune": os.path.join(data, "exercises")}
+    for stage, init_from in (("pretrain", None), ("finetune", os.path.join(out, "pretrain", "final"))):
         t = time.time()
-        p = argparse.ArgumentParser()
-        train_parser(p)
-        args = p.parse_args(["--preset", preset, "--stage", stage, "--data", stage_data, "--out", os.path.join(out, stage),
-                             "--resume", *more])
+        tc = TrainConfig(data=dirs[stage], out=os.path.join(out, stage), preset=preset, stage=stage,
+                         init_from=init_from, resume=True, model=rc.model,
+                         vocab_from=list(dirs.values()) if rc.vocab_from_data else None)
+        tc = replace(tc, **getattr(rc, stage))
         print(f"==> {stage}")
         if os.path.exists(os.path.join(out, stage, "final", "model.safetensors")):
             print(f"{out}/{stage}/final exists: skipping (delete it to train again)")
         else:
-            train(args)
+            train(tc)
         times[stage] = time.time() - t
     if rank != 0:
         return
@@ -1182,7 +1329,7 @@ def recipe(preset, out, data):
     ev = os.path.join(out, "humaneval")
     os.makedirs(ev, exist_ok=True)
     samples = eval_humaneval.generate_samples(model, tok, problems, os.path.join(ev, "samples.jsonl"),
-                                              max_new_tokens=rc["max_new_tokens"], batch_size=rc["eval_batch"])
+                                              max_new_tokens=rc.max_new_tokens, batch_size=rc.eval_batch)
     summary = eval_humaneval.evaluate(samples, problems, ev)
     with open(samples) as f:
         completions = {r["task_id"]: r["completion"] for r in map(json.loads, f)}
@@ -1199,13 +1346,14 @@ def recipe(preset, out, data):
         "humaneval_pass@1": summary["pass@1"], "humaneval_valid_python": valid / len(completions),
         "seconds": {k: round(v, 1) for k, v in times.items()}, "total_seconds": round(time.time() - t0, 1),
     }
-    atomic_write(os.path.join(out, "summary.json"), lambda f: f.write(json.dumps(report, indent=2).encode()))
+    atomic_write(os.path.join(out, "summary.json"), json.dumps(report, indent=2))
     print(f"\n==> phi1 --{preset} summary ({out}/summary.json)")
     for k, v in report.items():
         if k != "seconds":
             print(f"  {k:<36} {v:.4f}" if isinstance(v, float) else f"  {k:<36} {v}")
     print("  time: " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in times.items()))
     print("  paper, for scale: phi-1-small (350M) 45% and phi-1 (1.3B) 50.6% HumanEval pass@1")
+    return report
 
 
 def best_val_loss(run_dir):
@@ -1242,36 +1390,28 @@ def plot_losses(out, path):
     ax.set(xlabel="step", ylabel="loss (nats/token)", yscale="log", title=f"phi1 {os.path.basename(out.rstrip('/'))}")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path + ".tmp.png", dpi=100)
-    os.replace(path + ".tmp.png", path)
-
+    atomic_write(path, lambda f: fig.savefig(f, format="png", dpi=100))
+    plt.close(fig)
 
 # -----------------------------------------------------------------------------
-# 8. Command line.
+# 9. Command line.
 
 
 def train_parser(p):
-    p.add_argument("--preset", choices=list(PRESETS), default="tiny", help="model size and its training row in TRAIN_PRESETS")
-    p.add_argument("--data", required=True, help="directory with train.bin, val.bin, meta.json (data_gen.py makes one)")
-    p.add_argument("--out", required=True, help="run directory: ckpt.pt, metrics.jsonl, best/, final/")
-    p.add_argument("--stage", choices=["pretrain", "finetune"], default="pretrain")
-    p.add_argument("--init-from", default=None, help="start from these weights (a ckpt.pt or a Hugging Face directory)")
-    p.add_argument("--vocab-from", nargs="+", default=None, metavar="DIR",
-                   help="predict only the token ids found in these data directories (Phi.predict_only; --tiny's recipe does)")
-    p.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.pt when it exists")
-    p.add_argument("--seed", type=int, default=1337)
-    for name in ("batch_size", "micro_batch", "max_steps", "warmup", "eval_interval", "save_interval"):
-        p.add_argument("--" + name.replace("_", "-"), type=int, default=None, help="default: the preset's row in TRAIN_PRESETS")
-    for name in ("lr", "weight_decay", "dropout"):
-        p.add_argument("--" + name.replace("_", "-"), type=float, default=None, help="default: the preset's row in TRAIN_PRESETS")
-    p.add_argument("--eval-iters", type=int, default=8, help="validation micro-batches per evaluation")
-    p.add_argument("--log-interval", type=int, default=10)
-    p.add_argument("--device", default=None, help="cuda, cpu, ... (default: cuda when available)")
-    p.add_argument("--dtype", choices=["auto", "bfloat16", "float16", "float32"], default="auto",
-                   help="auto: bf16 autocast on GPUs that have it, else fp16 + GradScaler; fp32 on CPU")
-    p.add_argument("--attn-impl", choices=["sdpa", "naive", "fused"], default="sdpa")
-    p.add_argument("--compile", action="store_true", help="torch.compile the model")
-    p.add_argument("--fsdp", action="store_true", help="under torchrun: shard parameters and optimizer state (FSDP2)")
+    """`phi1.py train`'s options: one per TrainConfig field, with the field's type, default and help."""
+    for f in fields(TrainConfig):
+        if "help" not in f.metadata:
+            continue  # not a command-line option
+        kw = {k: v for k, v in f.metadata.items() if k not in ("kind", "help")}
+        help = f.metadata["help"]
+        if f.name in TRAIN_PRESETS["tiny"]["pretrain"]:
+            help += " (default: the preset's row in TRAIN_PRESETS)"
+        elif f.default not in (None, False):
+            help += f" (default: {f.default})"
+        if f.metadata["kind"] is bool:
+            p.add_argument("--" + f.name.replace("_", "-"), action="store_true", help=help)
+        else:
+            p.add_argument("--" + f.name.replace("_", "-"), type=f.metadata["kind"], default=f.default, help=help, **kw)
 
 
 def sample_main(args):
@@ -1289,8 +1429,10 @@ def main(argv=None):
         parser.add_argument("--" + name, dest="recipe", action="store_const", const=name, help=f"the whole recipe, {what}")
     parser.add_argument("--out", default=None, help="with --tiny/--small/--phi1: run directory (default out/PRESET)")
     parser.add_argument("--data", default=None, help="with --tiny/--small/--phi1: data directory (default data/PRESET)")
+    parser.add_argument("--mbpp", default=None, metavar="FILE",
+                        help="with --tiny/--small/--phi1: also score MBPP from this problems file (README: Evaluation)")
     sub = parser.add_subparsers(dest="command")
-    train_parser(sub.add_parser("train", help="pretrain or finetune", formatter_class=argparse.ArgumentDefaultsHelpFormatter))
+    train_parser(sub.add_parser("train", help="pretrain or finetune"))
     s = sub.add_parser("sample", help="complete a prompt", formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     s.add_argument("--init-from", required=True, help="a ckpt.pt or a Hugging Face directory (or hub id)")
     s.add_argument("--prompt", required=True)
@@ -1303,9 +1445,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         if args.recipe and not args.command:
-            recipe(args.recipe, args.out or os.path.join("out", args.recipe), args.data or os.path.join("data", args.recipe))
+            recipe(RecipeConfig(preset=args.recipe, out=args.out, data=args.data, mbpp=args.mbpp))
         elif args.command == "train":
-            train(args)
+            train(TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig) if hasattr(args, f.name)}))
         elif args.command == "sample":
             sample_main(args)
         else:

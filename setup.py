@@ -1,4 +1,5 @@
-"""Install phi1: `pip install -e .` (runtime), `pip install -e ".[test]"` (tests).
+"""Install phi1's dependencies: `pip install -e .` (runtime), `pip install -e ".[test]"` (tests).
+The code runs from the checkout (`python phi1.py ...`); nothing of it is installed as a module.
 
 The CUDA/C++ kernels in kernels/ are built just in time on first use (see kernels/build.py and
 the kernels section of README.md); a plain install needs no compiler.
@@ -47,9 +48,11 @@ setup(
     version="0.1.0",
     description="A readable, runnable reimplementation of phi-1 (Textbooks Are All You Need)",
     python_requires=">=3.10",
-    py_modules=["phi1", "data_gen", "curriculum", "eval_humaneval", "sandbox", "llm", "quality"],
-    packages=["kernels"],
-    package_data={"kernels": ["csrc/*"]},
+    # Nothing is installed as a top-level module: phi1 is read and run from its checkout (the scripts
+    # and tests put the checkout on sys.path). Installing names such as `kernels` or `llm` into
+    # site-packages would shadow well-known PyPI packages of the same names for every program.
+    py_modules=[],
+    packages=[],
     install_requires=[
         "torch>=2.4",
         "numpy",

@@ -6,7 +6,7 @@
 
 FLOPs per token are phi1.flops_per_token (6N + 12*L*H*Q*T, PaLM appendix B). On a GPU, MFU is
 against the card's dense bf16 peak (phi1.GPU_PEAK_FLOPS); the paper's phi-1 run reached about 50%
-on A100s (PAPER.md). On a CPU there is no fair peak to quote, so the reference is a large fp32
+on A100s (docs/paper.md). On a CPU there is no fair peak to quote, so the reference is a large fp32
 matmul measured in the same run: the fraction says how much of what the machine can do in
 matmuls the whole training step achieves. Random tokens stand in for data (the loader is not what
 is measured); dropout is off, since the fused attention has none.

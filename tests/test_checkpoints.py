@@ -2,7 +2,7 @@
 and every way a checkpoint can be wrong gives its own clear one-line error.
 
 What this covers: the Hugging Face format (one file, sharded with an index, pytorch_model.bin), the
-older MixFormer format (built here by renaming and fusing a Hugging Face state dict as PAPER.md
+older MixFormer format (built here by renaming and fusing a Hugging Face state dict as docs/paper.md
 describes), phi1's own training checkpoints (*.pt), load-time dtype, save_pretrained read back by
 transformers, and the `python phi1.py sample` command line.
 What it does not: a real microsoft/phi-1 download (no network here).
@@ -43,7 +43,7 @@ IDX = torch.randint(0, 300, (2, 19), generator=torch.Generator().manual_seed(1))
 def logits(model, idx=IDX):
     with torch.no_grad():
         out = model(idx)
-    return (out.logits if hasattr(out, "logits") else out).float()
+    return (out.logits if hasattr(out, "logits") else out[0]).float()
 
 
 def assert_close(got, want, tol=TOL):
@@ -96,7 +96,7 @@ def test_pytorch_model_bin(hf_model, hf_dir, tmp_path):
 
 
 def to_mixformer(state, n_layer):
-    """PhiForCausalLM names -> MixFormer's (PAPER.md): layers.0 = embedding, layers.1..N = blocks with
+    """PhiForCausalLM names -> MixFormer's (docs/paper.md): layers.0 = embedding, layers.1..N = blocks with
     q, k, v fused row-wise into Wqkv, layers.N+1 = final LayerNorm + lm_head."""
     out = {"layers.0.wte.weight": state["model.embed_tokens.weight"]}
     for i in range(n_layer):

@@ -1,4 +1,4 @@
-"""phi1's model and generation against transformers' PhiForCausalLM, the reference PAPER.md names.
+"""phi1's model and generation against transformers' PhiForCausalLM, the reference the paper's checkpoint format names (docs/paper.md).
 
 What this covers: logits of random-weight models of several (odd) shapes, in fp32, for every
 attention implementation that runs here; the KV cache against the full forward; greedy generation
@@ -65,7 +65,7 @@ def randomize_(model, seed):
 
 
 def assert_close(got, want, tol=TOL, what="logits"):
-    """Fail with the max abs difference and the first few mismatching values (STYLE.md)."""
+    """Fail with the max abs difference and the first few mismatching values."""
     diff = (got.float() - want.float()).abs()
     worst = diff.max().item()
     if worst <= tol:
@@ -117,7 +117,7 @@ def test_logits_match_transformers(shape, attn_impl):
     idx = torch.randint(0, shape[0], (2, 37), generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
         want = hf(idx).logits
-        got = ours(idx)
+        got, _ = ours(idx)
     assert got.shape == want.shape == (2, 37, shape[0])
     assert want.std() > 0.3, "reference logits nearly constant: the comparison would prove little"
     worst = assert_close(got, want)
@@ -136,15 +136,43 @@ def test_loss_matches_transformers():
     assert abs(loss.item() - want.item()) < 1e-5, (loss.item(), want.item())
 
 
+@pytest.mark.parametrize("predict_only", [False, True])
+def test_chunked_and_plain_loss_are_twins(monkeypatch, predict_only):
+    """loss_impl="chunked" (LMHeadCrossEntropy) and "plain" (F.cross_entropy over every logit) on
+    the same weights, in float64: the same loss and the same gradient for every parameter, with
+    ignored targets, several chunks, and predict_only's reduced vocabulary."""
+    monkeypatch.setattr(phi1.LMHeadCrossEntropy, "CHUNK", 13)
+    _, ours = make_pair(*CONFIGS[1])
+    ours = ours.double()
+    idx = torch.randint(0, 333, (3, 17), generator=torch.Generator().manual_seed(8))
+    targets = idx.roll(-1, dims=1)
+    targets[:, -1] = -1
+    if predict_only:
+        keep = torch.unique(torch.cat([targets[targets >= 0], torch.arange(0, 333, 5)]))
+        ours.predict_only(keep)
+    results = {}
+    for impl in ("chunked", "plain"):
+        ours.config.loss_impl = impl
+        ours.zero_grad()
+        logits, loss = ours(idx, targets)
+        assert (logits is None) == (impl == "chunked")
+        loss.backward()
+        results[impl] = loss.item(), {k: p.grad.clone() for k, p in ours.named_parameters()}
+    (l1, g1), (l2, g2) = results["chunked"], results["plain"]
+    assert abs(l1 - l2) < 1e-12, (l1, l2)
+    for k in g1:
+        torch.testing.assert_close(g1[k], g2[k], rtol=0, atol=1e-12, msg=k)
+
+
 def test_inference_and_training_paths_agree():
     """phi1.Linear takes oneDNN for multi-row inference on the CPU and nn.Linear (MKL) with autograd
     on: the same logits up to summation order, and both equal to transformers'."""
     hf, ours = make_pair(*CONFIGS[1])
     idx = torch.randint(0, 333, (2, 23), generator=torch.Generator().manual_seed(11))
     with torch.no_grad():
-        fast, want = ours(idx), hf(idx).logits
+        fast, want = ours(idx)[0], hf(idx).logits
     with torch.enable_grad():
-        plain = ours(idx).detach()
+        plain = ours(idx)[0].detach()
     assert_close(fast, plain, tol=1e-5, what="inference vs autograd path")
     assert_close(plain, want)
 
@@ -153,11 +181,11 @@ def test_last_only_is_the_last_row():
     _, ours = make_pair(*CONFIGS[1])
     idx = torch.randint(0, 333, (3, 9), generator=torch.Generator().manual_seed(3))
     with torch.no_grad():
-        assert_close(ours(idx, last_only=True), ours(idx)[:, -1:], tol=1e-5)  # another matmul shape, another summation order
+        assert_close(ours(idx, last_only=True)[0], ours(idx)[0][:, -1:], tol=1e-5)  # another matmul shape, another summation order
 
 
 def test_presets_match_the_paper():
-    # PAPER.md's parameter counts at vocab 51200; counted on the meta device (no memory)
+    # the paper's parameter counts (docs/paper.md) at vocab 51200; counted on the meta device (no memory)
     with torch.device("meta"):
         assert phi1.Phi(phi1.PhiConfig.preset("small")).num_params() == 356_794_368
         assert phi1.Phi(phi1.PhiConfig.preset("phi1")).num_params() == 1_418_270_720
@@ -172,19 +200,21 @@ def test_logits_match_transformers_fused_kernels_cpu(attn_impl, ln_impl):
     hf, ours = make_pair(*CONFIGS[1], attn_impl=attn_impl, ln_impl=ln_impl)
     idx = torch.randint(0, 333, (2, 37), generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
-        assert_close(ours(idx), hf(idx).logits)
+        assert_close(ours(idx)[0], hf(idx).logits)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 @pytest.mark.parametrize("attn_impl,ln_impl", [("sdpa", "torch"), ("fused", "torch"), ("sdpa", "fused"), ("fused", "fused")])
 def test_logits_match_transformers_cuda(attn_impl, ln_impl):
-    if "fused" in (attn_impl, ln_impl) and not phi1.fused_kernels_built():
-        pytest.skip("kernels/ extension not built")
+    if "fused" in (attn_impl, ln_impl):
+        kernels = pytest.importorskip("kernels")
+        if kernels.backend() != "cuda+cpu":
+            pytest.skip(f"kernels/ extension not built with CUDA here: {kernels.backend()}")
     hf, ours = make_pair(*CONFIGS[0], attn_impl=attn_impl, ln_impl=ln_impl)
     idx = torch.randint(0, 300, (2, 37), generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
         want = hf(idx).logits
-        got = ours.cuda()(idx.cuda()).cpu()
+        got = ours.cuda()(idx.cuda())[0].cpu()
     # fp32 on the GPU: other reduction orders than the CPU's, still far below 1e-3
     assert_close(got, want, tol=1e-3)
 
@@ -201,12 +231,12 @@ def test_kv_cache_equals_full_forward(attn_impl):
     _, ours = make_pair(*CONFIGS[1], attn_impl=attn_impl)
     idx = torch.randint(0, 333, (2, 16), generator=torch.Generator().manual_seed(4))
     with torch.no_grad():
-        full = ours(idx)
+        full, _ = ours(idx)
         cache = phi1.KVCache(ours.config, 2, 16, "cpu", torch.float32)
         got, t0 = [], 0
         for T in (11, 1, 3, 1):
             pos = torch.arange(t0, t0 + T)[None]
-            got.append(ours(idx[:, t0:t0 + T], pos=pos, cache=cache))
+            got.append(ours(idx[:, t0:t0 + T], pos=pos, cache=cache)[0])
             t0 += T
     assert_close(torch.cat(got, dim=1), full, tol=1e-5, what="cached logits")
 
@@ -222,7 +252,7 @@ def test_generate_equals_greedy_without_cache():
         for p in prompts:
             seq = list(p)
             for _ in range(15):
-                seq.append(ours(torch.tensor([seq]))[0, -1].argmax().item())
+                seq.append(ours(torch.tensor([seq]))[0][0, -1].argmax().item())
             want.append(seq[len(p):])
     assert_same_tokens(got, want, "generate vs full-forward greedy")
 

@@ -2,10 +2,10 @@
 
 codegen-350M-mono's tokenizer files cannot be downloaded here, but everything in them is public and
 derivable: GPT-2's vocab.json and merges.txt are a re-encoding of tiktoken's r50k_base ranks, and the
-38 whitespace tokens are listed in PAPER.md. The reference below rebuilds those files and hands them to
+38 whitespace tokens are listed in docs/paper.md. The reference below rebuilds those files and hands them to
 transformers' own CodeGenTokenizer (the `tokenizers` Rust BPE and added-token matcher), an
 implementation independent of phi1's (tiktoken plus a regex split). It first has to reproduce
-PAPER.md's examples, which were taken from the real Hugging Face tokenizer.
+the examples in docs/paper.md, which were taken from the real Hugging Face tokenizer.
 
 What this covers: ids equal on code, random unicode and whitespace runs; decode round-trips.
 What it does not: the real tokenizer files byte for byte (their added tokens' flags, e.g.).
@@ -19,7 +19,7 @@ import phi1
 
 transformers = pytest.importorskip("transformers")
 
-PAPER_EXAMPLES = [  # PAPER.md, from the Hugging Face tokenizer
+PAPER_EXAMPLES = [  # docs/paper.md, from the Hugging Face tokenizer
     ("    return", [50284, 7783]),
     ("x  = 1", [87, 50286, 28, 352]),
     (" " * 33, [50257, 50286]),            # 31 + 2 spaces

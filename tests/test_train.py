@@ -20,7 +20,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # a model small enough that a few hundred steps take seconds on 2 cores: phi-1's head size and
 # vocabulary, one head, two layers
 MICRO = dict(n_layer=2, n_embd=64, n_inner=256, n_head=1, block_size=64)
-SETUP = f"import phi1; phi1.PRESETS['tiny'] = {MICRO!r}; "
+# a training run in its own process (so that it can be killed): a TrainConfig as JSON, then train()
+TRAIN = "import json, sys; import phi1; phi1.train(phi1.TrainConfig(**json.loads(sys.argv[1])))"
 
 
 def make_corpus(path, n_docs=3000, seed=0):
@@ -42,10 +43,14 @@ def make_corpus(path, n_docs=3000, seed=0):
     return arr
 
 
-def run(args, env_extra=None, **kw):
-    env = dict(os.environ, OMP_NUM_THREADS="1", **(env_extra or {}))
-    return subprocess.run([sys.executable, "-c", SETUP + f"phi1.main({args!r})"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, **kw)
+def train_argv(**config):
+    """The command line of a process that trains the micro model with these TrainConfig fields."""
+    return [sys.executable, "-c", TRAIN, json.dumps(dict(model=MICRO, **config))]
+
+
+def run(argv, **kw):
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, **kw)
 
 
 def losses(out):
@@ -54,7 +59,7 @@ def losses(out):
     return {r["step"]: r["loss"] for r in rows if "loss" in r}
 
 
-COMMON = ["--micro-batch", "4", "--log-interval", "1", "--dropout", "0.1"]
+COMMON = dict(micro_batch=4, log_interval=1, dropout=0.1)
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +75,8 @@ def test_loss_falls_far_below_unigram_entropy(corpus, tmp_path):
     p = counts / counts.sum()
     unigram = float(-(p * np.log(p)).sum())  # nats: the best a model that ignores context can do
     out = str(tmp_path / "run")
-    r = run(["train", "--data", data, "--out", out, "--max-steps", "150", "--batch-size", "8",
-             "--lr", "3e-3", "--warmup", "20", "--eval-interval", "150", "--save-interval", "150"] + COMMON)
+    r = run(train_argv(data=data, out=out, max_steps=150, batch_size=8, lr=3e-3, warmup=20,
+                       eval_interval=150, save_interval=150, **COMMON))
     assert r.returncode == 0, r.stderr
     ls = losses(out)
     final = sum(ls[s] for s in range(141, 151)) / 10
@@ -84,14 +89,13 @@ def test_loss_falls_far_below_unigram_entropy(corpus, tmp_path):
 
 def test_kill_and_resume_reproduce_losses_exactly(corpus, tmp_path):
     data, _ = corpus
-    args = ["train", "--data", data, "--max-steps", "24", "--batch-size", "8", "--save-interval", "6",
-            "--eval-interval", "6", "--resume"] + COMMON
+    config = dict(data=data, max_steps=24, batch_size=8, save_interval=6, eval_interval=6, resume=True, **COMMON)
     ref = str(tmp_path / "ref")
-    assert run(args + ["--out", ref]).returncode == 0
+    assert run(train_argv(out=ref, **config)).returncode == 0
     # the same run, killed with SIGKILL once it has passed a checkpoint, then resumed
     out = str(tmp_path / "killed")
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    p = subprocess.Popen([sys.executable, "-c", SETUP + f"phi1.main({args + ['--out', out]!r})"], cwd=ROOT, env=env,
+    p = subprocess.Popen(train_argv(out=out, **config), cwd=ROOT, env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -102,7 +106,7 @@ def test_kill_and_resume_reproduce_losses_exactly(corpus, tmp_path):
     p.wait()
     killed_at = max(losses(out))
     assert 14 <= killed_at < 24, f"killed at step {killed_at}: the test needs a kill between checkpoints"
-    r = run(args + ["--out", out])
+    r = run(train_argv(out=out, **config))
     assert r.returncode == 0, r.stderr
     assert "resumed from" in r.stdout
     a, b = losses(ref), losses(out)
@@ -116,19 +120,18 @@ def test_two_processes_match_one_with_twice_the_accumulation(corpus, tmp_path, s
     """torchrun with 2 processes (gloo) against 1 process: same losses, same checkpoint, also after
     a resume (3 steps, then on to 6 from the checkpoint, optimizer state included)."""
     data, _ = corpus
-    args = ["train", "--data", data, "--batch-size", "8", "--micro-batch", "2", "--dropout", "0",
-            "--log-interval", "1", "--eval-interval", "3", "--save-interval", "3", "--resume"]
-    more = ["--fsdp"] if sharding == "fsdp" else []
+    config = dict(data=data, batch_size=8, micro_batch=2, dropout=0.0, log_interval=1, eval_interval=3,
+                  save_interval=3, resume=True)
     one, two = str(tmp_path / "one"), str(tmp_path / "two")
     script = str(tmp_path / "launch.py")
-    for steps in ("3", "6"):
-        r = run(args + ["--max-steps", steps, "--out", one])
+    with open(script, "w") as f:
+        f.write(f"import sys; sys.path.insert(0, {ROOT!r})\n" + TRAIN + "\n")
+    for steps in (3, 6):
+        r = run(train_argv(max_steps=steps, out=one, **config))
         assert r.returncode == 0, r.stderr
-        with open(script, "w") as f:
-            f.write(f"import sys; sys.path.insert(0, {ROOT!r}); " + SETUP
-                    + f"phi1.main({args + more + ['--max-steps', steps, '--out', two]!r})\n")
+        argv = train_argv(max_steps=steps, out=two, fsdp=sharding == "fsdp", **config)[3:]  # the JSON
         r = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=29517",
-                            script], cwd=ROOT, env=dict(os.environ, OMP_NUM_THREADS="1"),
+                            script, *argv], cwd=ROOT, env=dict(os.environ, OMP_NUM_THREADS="1"),
                            capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stderr[-3000:]
     assert "resumed from" in r.stdout
@@ -180,7 +183,7 @@ def test_bad_data_gets_one_clear_line(tmp_path, case, message):
             (d / "val.bin").write_bytes(np.arange(10, dtype=np.uint16).tobytes())
         if case == "empty":
             (d / "train.bin").write_bytes(b"")
-    r = run(["train", "--data", str(d), "--out", str(tmp_path / "out"), "--max-steps", "1"])
+    r = run([sys.executable, "phi1.py", "train", "--data", str(d), "--out", str(tmp_path / "out"), "--max-steps", "1"])
     assert r.returncode != 0
     last = r.stderr.strip().splitlines()[-1]
     assert last.startswith("error:") and message in last, r.stderr[-2000:]
@@ -229,7 +232,7 @@ def test_predict_only_gives_the_full_vocabulary_loss_and_gradients():
     got = {k: p.grad.clone() for k, p in model.named_parameters()}
     model.zero_grad()
     model.live = None  # the plain way: every logit
-    logits = model(x)
+    logits, _ = model(x)
     ref = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), y.reshape(-1), ignore_index=-1)
     ref.backward()
     assert abs(ours.item() - ref.item()) < 1e-12, (ours.item(), ref.item())
