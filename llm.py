@@ -1,6 +1,6 @@
 """llm.py: synthetic textbooks and exercises from a real language model, over the OpenAI API.
 
-phi-1's synthetic data came from GPT-3.5 (PAPER.md "Data"): textbooks made diverse by
+phi-1's synthetic data came from GPT-3.5 (docs/paper.md "Data"): textbooks made diverse by
 constraining topic and target audience, exercises by constraining function names. This file
 asks any OpenAI-compatible server (OpenAI, vLLM, llama.cpp's server, Ollama) for the same kind
 of data, then runs it through data_gen.py's checks, so what reaches training has run:
@@ -54,6 +54,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+from tqdm import tqdm
 
 import curriculum
 import data_gen
@@ -373,8 +375,7 @@ def read_journal(path):
         done[entry["id"]] = entry
         good.append(line)
     if not raw.endswith(b"\n") and raw:
-        with data_gen.atomic_open(path, "wb") as f:
-            f.write(b"".join(l + b"\n" for l in good))
+        data_gen.write_bytes(path, lambda f: f.write(b"".join(l + b"\n" for l in good)))
     return done
 
 
@@ -396,7 +397,7 @@ def ask_all(client, specs, journal, in_flight, max_tokens, temperature):
     os.makedirs(os.path.dirname(os.path.abspath(journal)), exist_ok=True)
     with open(journal, "a") as f, concurrent.futures.ThreadPoolExecutor(in_flight) as pool:
         futures = {pool.submit(one, s): s for s in todo}
-        progress = data_gen.tqdm(total=len(todo), desc="requests", disable=len(todo) < 50)
+        progress = tqdm(total=len(todo), desc="requests", disable=len(todo) < 50)
         try:
             for fut in concurrent.futures.as_completed(futures):
                 spec = futures[fut]
@@ -503,7 +504,7 @@ def client_from_args(a):
 
 
 def run_cli(kind, a, check_workers=None):
-    """`kind` from parsed arguments (here, or data_gen.py's `--backend llm`); prints a summary."""
+    """`kind` from parsed arguments; prints a summary."""
     if a.n < 1:
         die("--n must be at least 1")
     if a.base_url is None or a.model is None:
@@ -526,11 +527,15 @@ def main(argv=None):
         s.add_argument("--out", required=True, help="output JSONL (its journal and reports go beside it)")
         s.add_argument("--n", type=int, required=True, help="prompts to send")
         s.add_argument("--seed", type=int, default=0)
-        s.add_argument("--workers", type=int, default=None, help="sandbox workers for the execution check")
+        s.add_argument("--workers", type=data_gen.positive_int, default=None,
+                       help="sandbox workers for the execution check")
         add_client_args(s)
         add_generation_args(s)
     a = p.parse_args(argv)
-    run_cli(a.cmd, a, a.workers)
+    try:
+        run_cli(a.cmd, a, a.workers)
+    except data_gen.DataError as e:
+        die(str(e))
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 phi-1 kept ~6B of >35B tokens of real Python (The Stack + StackOverflow) with a random forest on
 codegen embeddings, trained on ~100k GPT-4 labels of "educational value for a student whose goal
-is to learn basic coding concepts" (PAPER.md "Data"); at 350M this alone lifted HumanEval from
-12.19% to 17.68%. This file is that filter, small enough to read:
+is to learn basic coding concepts" (docs/paper.md "Data", arXiv 2306.11644 sec. 2.1); at 350M
+this alone lifted HumanEval from 12.19% to 17.68%. This file is that filter, small enough to read:
 
     python quality.py filter --out data/filtered                    # the standard library, heuristic labels
     python quality.py filter --out data/filtered --corpus my_code/ --embed path/to/phi-1 \\
@@ -37,8 +37,7 @@ some lexical signal but mostly add noise dimensions the forest can split on.
 What it does not do: reproduce the paper's labels (GPT-4 on The Stack) or its scale. With
 heuristic labels and --inputs both/features, the forest mostly re-learns the heuristic, and the
 report's `note` says so; an LLM judge and trained phi-1 embeddings are what make the filter more
-than that, and neither was available offline to measure here. Also reachable as
-`python data_gen.py filter ...` and `python data_gen.py mix ...`.
+than that, and neither was available offline to measure here.
 """
 import argparse
 import ast
@@ -55,6 +54,7 @@ import numpy as np
 
 import data_gen
 import llm
+import phi1
 
 
 def die(msg):
@@ -194,7 +194,6 @@ def embed(model, texts, max_tokens=512, batch_size=8):
     LayerNorm's output. Read by a forward hook, so phi1.py is used as is; forward runs with
     last_only=True, so lm_head (51200 wide) only sees one position per row."""
     import torch
-    import phi1
     tok = phi1.get_tokenizer()
     T = min(max_tokens, model.config.block_size)
     # a token rarely spans more than 32 characters (the longest whitespace token is 31 spaces), so
@@ -479,7 +478,7 @@ def add_mix_args(s):
 
 
 def run_cli(a):
-    """`filter` or `mix` (a.cmd) from parsed arguments, here or from data_gen.py."""
+    """`filter` or `mix` (a.cmd) from parsed arguments."""
     if a.cmd == "filter":
         if (a.base_url is None) != (a.model is None):
             die("an LLM judge needs both --base-url and --model")
@@ -490,7 +489,6 @@ def run_cli(a):
             die(f"--inputs {inputs} needs a phi1 model for the embedding (--embed PATH)")
         model = None
         if a.embed:
-            import phi1
             try:
                 model = phi1.load_model(a.embed, device=a.device)
             except (phi1.CheckpointError, OSError) as e:
@@ -515,7 +513,10 @@ def main(argv=None):
     sub = p.add_subparsers(dest="cmd", required=True)
     add_filter_args(sub.add_parser("filter", help="label, embed, classify and keep the most educational files"))
     add_mix_args(sub.add_parser("mix", help="CodeTextbook: filtered code + synthetic textbooks at a token ratio"))
-    run_cli(p.parse_args(argv))
+    try:
+        run_cli(p.parse_args(argv))
+    except data_gen.DataError as e:  # a bad JSONL line or record: one line, not a traceback
+        die(str(e))
 
 
 if __name__ == "__main__":

@@ -93,6 +93,8 @@ PHI1_ROWS = {
                                                         "config.json: expected a JSON object, found list"),
     "train --init-from: safetensors cut": lambda t: (train(t, "--init-from", checkpoint(t, weights=lambda b: b[:100])),
                                                      "model.safetensors: not a readable weights file"),
+    "--tiny --mbpp missing file": lambda t: (["--tiny", "--mbpp", t + "/none.jsonl", "--out", t + "/o", "--data", t + "/d"],
+                                             "error: --mbpp:"),
 }
 
 # -----------------------------------------------------------------------------
@@ -146,14 +148,61 @@ EVAL_ROWS = {
 # data_gen.py
 
 
+def jsonl(t, *lines):
+    """A JSONL file under t whose lines are these strings."""
+    return write(os.path.join(t, "in.jsonl"), "".join(line + "\n" for line in lines))
+
+
+GOOD = json.dumps({"id": "ok", "text": "def f(x):\n    return x\n"})
+
+
 DATA_GEN_ROWS = {
+    "pack: a line that is a list": lambda t: (["pack", "--in", jsonl(t, GOOD, "[1, 2]"), "--out", t + "/p"],
+                                              "line 2 is a JSON list, not an object"),
+    "pack: a line that is a number": lambda t: (["pack", "--in", jsonl(t, "42"), "--out", t + "/p"],
+                                                "line 1 is a JSON int, not an object"),
+    "pack: text not a string": lambda t: (["pack", "--in", jsonl(t, '{"id": "a", "text": 7}'), "--out", t + "/p"],
+                                          "record a: `text` must be a string, not int"),
+    "dedup: a line that is a list": lambda t: (["dedup", "--in", jsonl(t, "[]"), "--out", t + "/d.jsonl"],
+                                               "line 1 is a JSON list, not an object"),
+    "dedup: text not a string": lambda t: (["dedup", "--in", jsonl(t, GOOD, '{"id": "b", "text": ["x"]}'),
+                                            "--out", t + "/d.jsonl"], "record b: `text` must be a string, not list"),
+    "decontam: a line that is a number": lambda t: (["decontam", "--in", jsonl(t, GOOD, "3.5"),
+                                                     "--out", t + "/c.jsonl"], "line 2 is a JSON float, not an object"),
+    "decontam: text not a string": lambda t: (["decontam", "--in", jsonl(t, '{"id": "c", "text": null}'),
+                                               "--out", t + "/c.jsonl"], "record c: `text` must be a string, not NoneType"),
+    "pipeline: corrupt config.json in --out": lambda t: (
+        ["pipeline", "--out", os.path.dirname(write(os.path.join(t, "run", "config.json"), '{"seed": 0,'))],
+        "config.json is not a readable JSON config"),
+    "pipeline: --workers -3": lambda t: (["pipeline", "--out", t + "/run", "--workers", "-3"],
+                                         "argument --workers: must be at least 1, got -3"),
+    "exercises: --n 0": lambda t: (["exercises", "--out", t + "/e.jsonl", "--n", "0"],
+                                   "argument --n: must be at least 1, got 0"),
+}
+
+# -----------------------------------------------------------------------------
+# bench/ablation.py
+
+
+ABLATION_ROWS = {
+    "unknown arm": lambda t: (["--arms", "textbooks,nope", "--out", t + "/o"], "unknown arm(s) nope"),
+    "seeds not integers": lambda t: (["--seeds", "0,x", "--out", t + "/o"], "--seeds: expected comma-separated integers"),
+    "a seed twice": lambda t: (["--seeds", "1,1", "--out", t + "/o"], "each once"),
+    "--out is a file": lambda t: (["--out", write(os.path.join(t, "f"), "x")], "exists and is not a directory"),
+    "data made with other settings": lambda t: (
+        ["--out", os.path.dirname(os.path.dirname(write(os.path.join(t, "o", "data", "config.json"), '{"keep": 1}')))],
+        "holds data made with other settings"),
+    "corrupt data config": lambda t: (
+        ["--out", os.path.dirname(os.path.dirname(write(os.path.join(t, "o", "data", "config.json"), '{"keep":')))],
+        "config.json is not readable JSON"),
 }
 
 # -----------------------------------------------------------------------------
 
 ROWS = [("phi1.py", k, v) for k, v in PHI1_ROWS.items()] + \
        [("eval_humaneval.py", k, v) for k, v in EVAL_ROWS.items()] + \
-       [("data_gen.py", k, v) for k, v in DATA_GEN_ROWS.items()]
+       [("data_gen.py", k, v) for k, v in DATA_GEN_ROWS.items()] + \
+       [("bench/ablation.py", k, v) for k, v in ABLATION_ROWS.items()]
 
 
 @pytest.mark.parametrize("script, case, setup", ROWS, ids=[f"{s}:{k}" for s, k, _ in ROWS])

