@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# bench/gpu.sh: everything in phi1 that needs a GPU, in one go, in under 8 minutes on an H100.
+# bench/gpu.sh: everything in phi1 that needs a GPU, in one go, in under 8 minutes on an H100/H200.
 #
 #   bash bench/gpu.sh
 #
 # Steps (each under its own time limit, all under a total budget of 8 minutes):
 #   1. build the kernel extension with CUDA for the visible GPU (python -m kernels.build)
 #   2. correctness: python -m kernels.selftest (no pytest needed), then, when pytest is installed,
-#      tests/test_kernels_layernorm.py and tests/test_kernels_attention.py (CUDA tests included)
-#   3. benchmarks: bench/kernels.py layernorm and attention, and bench/train.py --preset small
-#      when that file exists
+#      the GPU tests of tests/test_kernels_layernorm.py and tests/test_kernels_attention.py
+#      (every attention version against float64 and SDPA; the CPU and emulated tests run in CI)
+#   3. benchmarks: bench/kernels.py attention (every version vs SDPA: bf16, causal, head dims 64
+#      and 128, T = 512, 2048, 8192, forward and forward+backward) and layernorm
+#   4. compute-sanitizer memcheck and racecheck over `bench/kernels.py smoke`: every CUDA kernel
+#      (attention versions 1 and 2 at head dims 32/64/128 in fp16/bf16, LayerNorm) once, on small
+#      shapes, results checked against float64; skipped with a line if compute-sanitizer is absent
+#   5. bench/train.py --preset small when that file exists (whatever time is left)
 # It prints a summary table and appends everything (card, date, commit, tables) to
 # bench/RESULTS.md. It never changes GPU settings (no clock locking, no persistence mode), so the
 # figures are what the card gives as configured.
@@ -56,15 +61,28 @@ run_step() {
 }
 
 run_step build 240 $PY -m kernels.build
-run_step selftest 90 $PY -m kernels.selftest
+run_step selftest 60 $PY -m kernels.selftest
 if $PY -c "import pytest" 2>/dev/null; then
-  # test_kernels_build.py is left out: it compiles for sm_80 and sm_90 again, which CI does anyway
-  run_step pytest-kernels 150 $PY -m pytest -q tests/test_kernels_layernorm.py tests/test_kernels_attention.py
+  # Only the tests that need the GPU: the CPU and emulated ones (minutes of g++ and ThreadSanitizer)
+  # and test_kernels_build.py (nvcc for sm_80 and sm_90 again) run in CI anyway.
+  run_step pytest-kernels 120 $PY -m pytest -q -k "cuda and not emulated" \
+    tests/test_kernels_layernorm.py tests/test_kernels_attention.py
 else
   printf '| pytest-kernels | skipped (pytest not installed; selftest covers the kernels) | 0 |\n' >> "$SUMMARY"
 fi
-run_step bench-layernorm 90 $PY bench/kernels.py layernorm
-run_step bench-attention 120 $PY bench/kernels.py attention
+run_step bench-attention 120 $PY bench/kernels.py attention --reps 10
+run_step bench-layernorm 45 $PY bench/kernels.py layernorm
+SANITIZER=$(command -v compute-sanitizer || true)
+for d in "${CUDA_HOME:-}" /usr/local/cuda; do
+  [ -z "$SANITIZER" ] && [ -n "$d" ] && [ -x "$d/bin/compute-sanitizer" ] && SANITIZER="$d/bin/compute-sanitizer"
+done
+if [ -n "$SANITIZER" ]; then
+  # --error-exitcode: a reported error fails the step even when the results come out right
+  run_step sanitize-memcheck 75 "$SANITIZER" --tool memcheck --error-exitcode 9 $PY bench/kernels.py smoke
+  run_step sanitize-racecheck 90 "$SANITIZER" --tool racecheck --error-exitcode 9 $PY bench/kernels.py smoke
+else
+  printf '| sanitize | skipped (no compute-sanitizer on PATH or in $CUDA_HOME/bin) | 0 |\n' >> "$SUMMARY"
+fi
 if [ -f bench/train.py ]; then
   run_step bench-train 150 $PY bench/train.py --preset small
 fi
@@ -89,6 +107,13 @@ REPORT="$LOGDIR/report.md"
     tail -n 20 "$LOGDIR/bench-train.log"
     echo '```'
   fi
+  for name in sanitize-memcheck sanitize-racecheck; do
+    if [ -f "$LOGDIR/$name.log" ]; then
+      printf '\n### %s\n\n```\n' "$name"
+      grep -E '^(ok|FAIL)|ERROR SUMMARY|RACECHECK SUMMARY|Hazard' "$LOGDIR/$name.log" | head -n 40
+      echo '```'
+    fi
+  done
   if [ -f "$LOGDIR/selftest.log" ]; then
     echo
     echo "### selftest"

@@ -3,6 +3,7 @@
     import kernels
     y = kernels.layer_norm(x, weight, bias, eps=1e-5)   # F.layer_norm over the last dim
     o = kernels.attention(q, k, v, causal=True)          # F.scaled_dot_product_attention, (B, H, T, D)
+    o = kernels.attention(q, k, v, version=2)            # the CUDA kernel ladder: 1 (default) or 2
     kernels.backend()   # "cuda+cpu", "cpu", or "torch (extension not built: <reason>)"
 
 Both ops are differentiable (torch.autograd.Function). They run the extension compiled from

@@ -16,6 +16,9 @@ why; kernels/ then runs the plain PyTorch twins. PHI1_NO_KERNELS=1 forces that f
 
     python -m kernels.build                      # build (or reuse) verbosely, print the backend
     python -m kernels.build --cuda --arch 8.0,9.0 --build-dir /tmp/k   # compile-check the CUDA code
+    python -m kernels.build --cuda --arch 8.0,9.0 --build-dir /tmp/k --ptxas
+        # the same, and a table of each kernel's registers, spills and static shared memory as
+        # ptxas reports them (-Xptxas -v): the figures in the kernel headers come from it
 """
 import argparse
 import glob
@@ -114,13 +117,14 @@ def arch_flags(archs):
     return flags
 
 
-def build(with_cuda=None, archs=None, build_dir=None, verbose=False):
+def build(with_cuda=None, archs=None, build_dir=None, verbose=False, ptxas_verbose=False):
     """Compile (or reuse) the extension just in time and return the loaded module.
 
     with_cuda: None = decide (CUDA toolkit + CUDA torch + a visible GPU); True = require the CUDA
     sources (raises RuntimeError when that is impossible). archs: compute capabilities for nvcc;
     None = torch's choice (TORCH_CUDA_ARCH_LIST, else the visible GPUs). build_dir: None = torch's
-    extension cache. Raises on a compile error.
+    extension cache. ptxas_verbose: ptxas prints each kernel's resources (seen with verbose).
+    Raises on a compile error.
     """
     if with_cuda is None:
         with_cuda = cuda_missing() is None and torch.cuda.is_available()
@@ -129,6 +133,8 @@ def build(with_cuda=None, archs=None, build_dir=None, verbose=False):
     cpp_extension = _cpp_extension()
     defines = ["-DWITH_CUDA"] if with_cuda else []
     extra_cuda = CUDA_FLAGS + defines + (arch_flags(archs) if archs else [])
+    if ptxas_verbose:
+        extra_cuda = extra_cuda + ["-Xptxas=-v"]
     if build_dir is not None:
         os.makedirs(build_dir, exist_ok=True)
     with warnings.catch_warnings():
@@ -194,19 +200,108 @@ def backend():
     return "cuda+cpu" if ext.with_cuda() else "cpu"
 
 
+# ----------------------------------------------------------------------------------------------
+# ptxas resource reports
+
+def _short_name(mangled):
+    """'attention_v2_fwd_kernel<__half, 64>' from a mangled kernel name (c++filt when present)."""
+    name = mangled
+    if shutil.which("c++filt"):
+        out = subprocess.run(["c++filt", mangled], capture_output=True, text=True)
+        name = out.stdout.strip() or mangled
+    name = re.sub(r"^void ", "", name)
+    name = name.replace("(anonymous namespace)::", "")
+    depth, end = 0, len(name)
+    for i, ch in enumerate(name):  # cut the parameter list: the first '(' outside template brackets
+        depth += ch == "<"
+        depth -= ch == ">"
+        if ch == "(" and depth == 0:
+            end = i
+            break
+    return name[:end]
+
+
+def parse_ptxas(log):
+    """Each kernel's resources from nvcc -Xptxas -v output: a list of dicts with kernel, arch,
+    registers, spill_stores, spill_loads, stack (bytes), smem (static shared memory, bytes)."""
+    rows, cur = [], None
+    for line in log.splitlines():
+        m = re.search(r"Compiling entry function '([^']+)' for '(sm_\d+a?)'", line)
+        if m:
+            cur = {"kernel": _short_name(m.group(1)), "arch": m.group(2), "registers": None,
+                   "spill_stores": 0, "spill_loads": 0, "stack": 0, "smem": 0}
+            rows.append(cur)
+            continue
+        if cur is None:
+            continue
+        m = re.search(r"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads", line)
+        if m:
+            cur["stack"], cur["spill_stores"], cur["spill_loads"] = map(int, m.groups())
+        m = re.search(r"Used (\d+) registers", line)
+        if m:
+            cur["registers"] = int(m.group(1))
+            s = re.search(r"(\d+) bytes smem", line)
+            cur["smem"] = int(s.group(1)) if s else 0
+    return rows
+
+
+def ptxas_table(rows):
+    """The rows of parse_ptxas as a markdown table, sorted by kernel then arch."""
+    lines = ["| kernel | arch | registers | spill stores/loads (bytes) | stack (bytes) | static smem (bytes) |",
+             "|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["kernel"], r["arch"])):
+        lines.append(f"| {r['kernel']} | {r['arch']} | {r['registers']} | {r['spill_stores']}/"
+                     f"{r['spill_loads']} | {r['stack']} | {r['smem']} |")
+    return "\n".join(lines)
+
+
+def _build_capturing_stdout(**kwargs):
+    """build(**kwargs) with everything written to file descriptor 1 (ninja's and nvcc's output)
+    captured; returns (module, text). The text is also echoed."""
+    with tempfile.TemporaryFile(mode="w+") as f:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        os.dup2(f.fileno(), 1)
+        try:
+            ext = build(**kwargs)
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+            f.seek(0)
+            text = f.read()
+            print(text, end="")
+    return ext, text
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description="Build phi1's kernel extension and report the backend.")
     p.add_argument("--cuda", action="store_true", help="require the CUDA sources (fail if impossible)")
     p.add_argument("--arch", default=None, help="comma-separated compute capabilities, e.g. 8.0,9.0")
     p.add_argument("--build-dir", default=None, help="build here instead of torch's extension cache")
+    p.add_argument("--ptxas", action="store_true",
+                   help="also print each CUDA kernel's registers, spills and shared memory (ptxas -v); "
+                        "needs --cuda and --build-dir (its CUDA objects are rebuilt)")
     args = p.parse_args(argv)
     archs = [a for a in args.arch.split(",") if a] if args.arch else None
+    if args.ptxas and not (args.cuda and args.build_dir):
+        print("kernels.build: --ptxas needs --cuda and --build-dir", file=sys.stderr)
+        return 1
     try:
-        ext = build(with_cuda=True if args.cuda else None, archs=archs, build_dir=args.build_dir,
-                    verbose=True)
+        if args.ptxas:
+            for old in glob.glob(os.path.join(args.build_dir, "*.cuda.o")):
+                os.remove(old)  # ptxas only reports what it compiles
+            ext, log = _build_capturing_stdout(with_cuda=True, archs=archs, build_dir=args.build_dir,
+                                               verbose=True, ptxas_verbose=True)
+        else:
+            ext = build(with_cuda=True if args.cuda else None, archs=archs,
+                        build_dir=args.build_dir, verbose=True)
     except (RuntimeError, ValueError, OSError) as err:
         print(f"kernels.build: {_first_line(err)}", file=sys.stderr)
         return 1
+    if args.ptxas:
+        print("\nptxas resources (python -m kernels.build --ptxas):\n")
+        print(ptxas_table(parse_ptxas(log)))
     print(f"built {ext.__file__}: backend {'cuda+cpu' if ext.with_cuda() else 'cpu'}")
     return 0
 

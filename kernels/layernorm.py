@@ -5,9 +5,11 @@ last dim, for any leading shape. It runs the extension's kernel (csrc/layernorm_
 CPU, csrc/layernorm.cu on a GPU) when the extension is built, else layer_norm_reference.
 
 Covers: fp32/fp64 (CPU; bf16/fp16 too, as scalar loops), fp32/bf16/fp16 (CUDA) inputs with
-fp32 statistics (fp64 for fp64), any row count, any width. The CUDA kernel keeps a row in
-registers up to 4096 wide with scalar loads, or 16384 (fp32) / 32768 (16-bit) when the width
-allows 16-byte loads (a multiple of 4 / 8 elements, aligned rows); wider rows go to ATen's LayerNorm kernels inside the extension. A weight or bias
+fp32 statistics (fp64 for fp64), any row count, any width. float64 CUDA tensors (and any other
+CUDA dtype) run layer_norm_reference, as F.layer_norm would take them. The CUDA kernel keeps a
+row in registers, without spilling, up to 16384 wide forward and 8192 backward when the width
+allows 16-byte loads (a multiple of 4 fp32 / 8 16-bit elements, aligned rows), else 4096 wide;
+wider rows go to ATen's LayerNorm kernels inside the extension. A weight or bias
 of another dtype than x is cast to x's dtype first (autograd carries the gradient back through
 the cast). The kernels' dweight/dbias are deterministic: the same input on the same machine
 gives the same bits.
@@ -60,4 +62,7 @@ def layer_norm(x, weight, bias, eps=1e-5):
     ext = extension()
     if ext is None or (x.is_cuda and not ext.with_cuda()):  # e.g. an ahead-of-time CPU-only build
         return layer_norm_reference(x, weight, bias, eps)
+    if x.device.type not in ("cpu", "cuda") or \
+            (x.is_cuda and x.dtype not in (torch.float32, torch.bfloat16, torch.float16)):
+        return layer_norm_reference(x, weight, bias, eps)  # e.g. float64 on a GPU: no kernel for it
     return LayerNormFunction.apply(x, weight.to(x.dtype), bias.to(x.dtype), eps)

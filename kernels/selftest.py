@@ -55,14 +55,14 @@ def check_layernorm(shape, dtype, device):
     return ratio <= 1 and same, f"worst {name} at {ratio:.2f} of tolerance; repeat run bitwise equal: {same}"
 
 
-def check_attention(shape, dtype, device):
+def check_attention(shape, dtype, device, version=1):
     g = torch.Generator().manual_seed(sum(shape))
     q, k, v, do = (torch.randn(shape, generator=g, dtype=torch.float64).to(dtype) for _ in range(4))
     ref = [t.double().requires_grad_() for t in (q, k, v)]
     o_ref = F.scaled_dot_product_attention(*ref, is_causal=True)
     o_ref.backward(do.double())
     dev = [t.to(device).requires_grad_() for t in (q, k, v)]
-    o = kernels.attention(*dev, causal=True)
+    o = kernels.attention(*dev, causal=True, version=version)
     o.backward(do.to(device))
     worst = max((max_rel_diff(got, want) / ATTN_TOL[dtype], name) for name, got, want in
                 (("o", o, o_ref), ("dq", dev[0].grad, ref[0].grad), ("dk", dev[1].grad, ref[1].grad),
@@ -84,11 +84,14 @@ def main():
     at_dtypes = [torch.bfloat16, torch.float16] if device == "cuda" else [torch.float64]
     at_shapes = [(1, 2, 100, 64), (2, 4, 256, 64)] if device == "cuda" else [(1, 2, 70, 16)]
     checks = [("layer_norm", check_layernorm, s, d) for d in ln_dtypes for s in ln_shapes]
-    checks += [("attention", check_attention, s, d) for d in at_dtypes for s in at_shapes]
+    versions = (1, 2) if device == "cuda" else (1,)  # the CPU kernel is the same for every version
+    checks = [(op, fn, s, d, {}) for op, fn, s, d in checks]
+    checks += [(f"attention v{ver}", check_attention, s, d, {"version": ver})
+               for ver in versions for d in at_dtypes for s in at_shapes]
     failed = 0
-    for op, fn, shape, dtype in checks:
+    for op, fn, shape, dtype, kw in checks:
         try:
-            ok, detail = fn(shape, dtype, device)
+            ok, detail = fn(shape, dtype, device, **kw)
         except Exception as err:  # report and go on: one broken case should not hide the others
             ok, detail = False, f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
         failed += not ok

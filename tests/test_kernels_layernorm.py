@@ -173,6 +173,14 @@ def test_bad_inputs_raise_clear_errors(ext):
         kernels.layer_norm(x, w[:4], b[:4])
 
 
+def test_tensors_no_kernel_takes_run_the_twin(ext):
+    """A device the extension has no kernel for (here "meta", shapes only) goes to the twin, the
+    same branch float64 CUDA tensors take, instead of reaching the extension and raising."""
+    x, w, b = (t.to("meta") for t in make((4, 16), torch.float64)[:3])
+    y = kernels.layer_norm(x, w, b)
+    assert y.device.type == "meta" and y.shape == (4, 16) and y.dtype == torch.float64
+
+
 def test_mixed_dtype_weight_is_cast(ext):
     """An fp32 weight with fp64 x (the autocast-like case) is cast to x's dtype; its grad keeps fp32."""
     x, w, b, dy = make((6, 40), torch.float64, seed=2)
@@ -236,9 +244,10 @@ def test_failed_build_falls_back_with_one_line_notice(tmp_path):
 needs_cuda = pytest.mark.skipif(not CUDA, reason="needs a CUDA GPU (the CUDA sources are only compiled here)")
 
 # Width 4097 is odd (scalar loads), 4104 a multiple of 8 (16-byte loads, 2+ chunks),
-# 5001 odd and past the register-resident limit for odd widths (ATen's kernel takes over).
+# 5001 odd and past the register-resident limit for odd widths (ATen's kernel takes over);
+# 8200 and 16384: the forward in registers, the backward (past 8192) in ATen's kernel.
 CUDA_SHAPES = [(1, 1), (3, 5), (7, 33), (2, 3, 17), (257, 1024), (64, 2048), (5, 4097), (4, 4104),
-               (3, 5001), (2, 20000)]
+               (3, 5001), (3, 8200), (2, 16384), (2, 20000)]
 CUDA_TOL = {torch.float32: 1e-5, torch.bfloat16: 2 * 2**-8, torch.float16: 2 * 2**-11}
 
 
@@ -255,6 +264,17 @@ def test_cuda_forward_backward_match_float64(ext, shape, dtype):
         assert g.dtype == dtype and g.is_cuda, f"{name}: {g.dtype} on {g.device}"
         tol = CUDA_TOL[dtype] * (math.sqrt(scale) if dtype == torch.float32 else 1)
         assert_close(f"{name} {dtype} {shape}", g, t, tol)
+
+
+@needs_cuda
+def test_cuda_float64_falls_back_to_the_twin(ext):
+    """F.layer_norm takes float64 CUDA tensors, so kernels.layer_norm must too (the twin runs)."""
+    x, w, b, dy = make((5, 300), torch.float64, device="cuda", seed=8)
+    y, dx, dw, db = run_fused(x, w, b, dy)
+    want = float64_truth(x, w, b, dy)
+    for name, g, t in zip(("y", "dx", "dweight", "dbias"), (y, dx, dw, db), want):
+        assert g.dtype == torch.float64 and g.is_cuda
+        assert_close(f"{name} float64 CUDA", g, t, 1e-10)
 
 
 @needs_cuda

@@ -1,5 +1,8 @@
-// attention.cu: tiled causal attention (FlashAttention-2's algorithm) on NVIDIA tensor cores,
-// forward and backward, for fp16/bf16 inputs with fp32 accumulation, head dim 32, 64 or 128.
+// attention.cu: attention version 1, the readable rung of the ladder. Tiled causal attention
+// (FlashAttention-2's algorithm) on NVIDIA tensor cores, forward and backward, for fp16/bf16
+// inputs with fp32 accumulation, head dim 32, 64 or 128. kernels.attention(..., version=1), the
+// default until a faster version has passed on a GPU. Version 2 (attention_v2.cu) keeps the
+// algorithm and changes the data path; docs/flash_attention.md explains both.
 //
 // The algorithm is attention_cpu.cpp's, with the same tiles (BR = 64 query rows, BC = 64 keys)
 // and the same loops; read that file first. Here a thread block does what one CPU task does:
@@ -25,19 +28,41 @@
 // rescale) goes through a per-warp fp32 scratch tile in shared memory, which costs bandwidth; in
 // exchange the code has no hand-written register layouts or ldmatrix addressing, which matters for
 // code that was written on a machine without a GPU and must be right the first time it runs.
-// The next steps (not taken): mma.sync with ldmatrix so S and P stay in registers, cp.async double
-// buffering of the K/V tiles, and (the issue's stretch goal) applying phi-1's partial rotary
-// embedding to Q and K as they are loaded.
+// Its cost, which version 2 removes: S, P and dS round-trip through shared memory at every
+// elementwise step (by a count from reading the code, not a profile: about 590 shared-memory
+// wavefronts a warp per 64 x 64 forward tile where ~130 are needed; and 2-way bank conflicts:
+// with LDF = D + 4 floats, rows r and r + 8 share a bank); K/V loads do not overlap compute; each
+// warp owns only 16 rows; the backward reloads its B fragments for every output column block. wmma itself already compiles to ldmatrix and
+// HMMA.16816, so the gap to FlashAttention-2 is the data path, not the instructions.
+// Not taken in either version: applying phi-1's partial rotary embedding to Q and K as they load.
 // Details: fp32 row statistics; the softmax uses exp2 with scale*log2(e) folded into S (one FMUL
 // less per element, the CPU file uses exp); masked scores are -inf, so a tile edge (T not a
 // multiple of 64) and the causal diagonal are the same test; rows and keys past T are zero-filled
 // in shared memory and never stored. Shared memory rows are padded by 8 halves / 4 floats so the
 // 16 rows of a fragment do not all start in the same bank.
 //
-// Resources (ptxas, sm_90): shared memory per block from 53.5 KiB (forward, D = 64) to 110.5 KiB
-// (backward, D = 128), so the kernels opt in above 48 KiB with cudaFuncSetAttribute; registers
-// 72-168 (forward), 112-255 (backward; bf16 dK/dV at D = 128 spills 16 bytes), which caps the
-// dK/dV kernel at 2 blocks (8 warps) per SM: the first thing to look at with a profiler.
+// Static resources (CUDA 13.0; `python bench/kernels.py resources` prints them: registers and
+// spills from ptxas -v for bf16, dynamic shared memory from the kernels' own constants, blocks per
+// SM modelled from both for 128-thread blocks):
+//   kernel     D    smem (bytes)  registers sm_80/sm_90  spill stores sm_80/sm_90  blocks/SM 80/90
+//   fwd        32   42496          96 /  80               0 / 0                    3 / 5
+//   fwd        64   54784         128 / 128               0 / 0                    3 / 4
+//   fwd        128  95744         168 / 168               0 / 0                    1 / 2
+//   bwd_dkdv   32   47616         167 / 166               0 / 0                    3 / 3
+//   bwd_dkdv   64   64000         255 / 255               0 / 0                    2 / 2
+//   bwd_dkdv   128  96768         255 / 255             748 / 16                   1 / 2
+//   bwd_dq     32   47616         168 / 128               0 / 0                    3 / 4
+//   bwd_dq     64   64000         168 / 128               0 / 0                    2 / 3
+//   bwd_dq     128  96768         255 / 254               0 / 0                    1 / 2
+// The bf16 dK/dV kernel at D = 128 spills (sm_80: 748 bytes stored, 612 loaded; sm_90: 16 / 20);
+// version 1 accepts that, tests/test_kernels_build.py allows exactly those two and no other spill.
+// On sm_86 and sm_89 (`python -m kernels.build --cuda --arch 8.6,8.9 --build-dir /tmp/k86
+// --ptxas`) the registers match sm_80's within a few and the same kernel spills 24 bytes.
+// Every kernel opts in above 48 KiB with cudaFuncSetAttribute, and all fit the 99 KiB a block may
+// have on sm_86/sm_89/sm_120 (the backward scratch is 64 columns wide; it was D wide and asked for
+// 113,152 bytes at D = 128, which those cards refuse). kernels.attention checks the card's
+// cudaDevAttrMaxSharedMemoryPerBlockOptin before the forward and falls back to the PyTorch twin,
+// with one line on stderr, when a version does not fit.
 //
 // Build: compiled into the `kernels` extension when CUDA is available (kernels/build.py; compile
 // check without a GPU: python -m kernels.build --cuda --arch 8.0,9.0 --build-dir /tmp/k).
@@ -45,7 +70,8 @@
 // file's device code on the CPU through attention_emu.h (fp16 and bf16 against float64); on a GPU
 // (bench/gpu.sh) it runs the real thing against float64 and against F.scaled_dot_product_attention.
 // Benchmark: python bench/kernels.py attention (TFLOP/s against F.scaled_dot_product_attention).
-// Measured: not yet run on a GPU (written, compiled for sm_80/sm_90 and emulated on a CPU only).
+// Measured: UNPROVEN ON A GPU: never run on one (written, compiled for sm_80/sm_90 and emulated
+// on a CPU only); bench/gpu.sh is its first real test.
 // Expected, to be replaced by measurement: well below FlashAttention-2 (the scratch round trips,
 // no load/compute overlap, wmma's older mma path instead of Hopper's wgmma), perhaps a quarter
 // to a half of SDPA's flash backend; far above naive attention at long T, which is memory bound.
@@ -60,8 +86,10 @@
 #include <cuda_fp16.h>
 #include <mma.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace wmma = nvcuda::wmma;
@@ -105,9 +133,11 @@ using FragC = wmma::fragment<wmma::accumulator, WM, WM, WM, float>;
 // 16-row fp32 scratch tile (S, dP, or an output tile) and a 16-row T tile (P or dS), then 2 x 64
 // floats of per-row statistics (backward only). Every piece starts on a 32-byte boundary, as wmma
 // loads and stores require; the row pitches below keep each fragment's rows on 32-byte boundaries.
-template <typename T, int D> struct Smem {
+// SCRATCH: columns of the fp32 scratch; the forward's P V product needs D of them, the backward
+// only BC (S^T and dP^T are 64 wide, and store_rows writes the D-wide results 64 columns at a time).
+template <typename T, int D, int SCRATCH = (D > BC ? D : BC)> struct Smem {
   static constexpr int LDH = D + 8;                    // T elements per row of a Q/K/V/dO tile
-  static constexpr int LDF = (D > BC ? D : BC) + 4;    // floats per row of the fp32 scratch
+  static constexpr int LDF = SCRATCH + 4;              // floats per row of the fp32 scratch
   static constexpr int LDP = BC + 8;                   // T elements per row of the P/dS tile
   static constexpr int TILE = BR * LDH * sizeof(T);
   static constexpr int S_WARP = WM * LDF;              // floats
@@ -126,6 +156,13 @@ template <typename T, int D> struct Smem {
     return (float*)(s + n_tiles * TILE + WARPS * S_WARP * 4 + WARPS * P_WARP * sizeof(T));
   }
 };
+
+// Dynamic shared memory of the forward kernel (Q, K, V tiles) and of the two backward kernels
+// (four tiles each, and a scratch only BC wide). At D = 128: 95,232 and 96,768 bytes, under the
+// 101,376 bytes a block may opt in to on sm_86/sm_89/sm_120 (an earlier D-wide backward scratch
+// asked for 113,152 and failed there).
+template <typename T, int D> constexpr int fwd_smem_bytes() { return Smem<T, D>::bytes(3); }
+template <typename T, int D> constexpr int bwd_smem_bytes() { return Smem<T, D, BC>::bytes(4); }
 
 // Copy rows r0..r0+63 of a (T_len, D) matrix into a shared tile, 16 bytes per thread per step;
 // rows at or past T_len become zeros (so they add nothing, and never a NaN, to a matmul).
@@ -296,22 +333,27 @@ __global__ void attention_bwd_rowdot_kernel(const T* __restrict__ dout, const T*
 }
 
 // Write a warp's 16 x D fp32 accumulators (times `mult`) to rows first..first+15 of out (T_len, D),
-// through the scratch; rows at or past T_len are dropped.
+// through the backward's scratch (BC columns wide), BC columns at a time; rows at or past T_len
+// are dropped.
 template <typename T, int D>
 __device__ void store_rows(FragC (&f)[D / WM], float mult, float* Sw, T* out, int first,
                            int T_len) {
-  using L = Smem<T, D>;
+  using L = Smem<T, D, BC>;
+  constexpr int CHUNK = D < BC ? D : BC;
   const int lane = threadIdx.x % 32, r = lane / 2, half = lane % 2;
-  __syncwarp();
 #pragma unroll
-  for (int n = 0; n < D / WM; n++)
-    wmma::store_matrix_sync(Sw + n * WM, f[n], L::LDF, wmma::mem_row_major);
-  __syncwarp();
-  if (first + r < T_len) {
-    T* orow = out + (size_t)(first + r) * D;
+  for (int c0 = 0; c0 < D; c0 += CHUNK) {
+    __syncwarp();  // every lane is done reading the scratch
 #pragma unroll
-    for (int c = 0; c < D / 2; c++)
-      orow[2 * c + half] = Cvt<T>::from_float(mult * Sw[r * L::LDF + 2 * c + half]);
+    for (int n = 0; n < CHUNK / WM; n++)
+      wmma::store_matrix_sync(Sw + n * WM, f[c0 / WM + n], L::LDF, wmma::mem_row_major);
+    __syncwarp();
+    if (first + r < T_len) {
+      T* orow = out + (size_t)(first + r) * D + c0;
+#pragma unroll
+      for (int c = 0; c < CHUNK / 2; c++)
+        orow[2 * c + half] = Cvt<T>::from_float(mult * Sw[r * L::LDF + 2 * c + half]);
+    }
   }
 }
 
@@ -327,7 +369,7 @@ attention_bwd_dkdv_kernel(const T* __restrict__ q, const T* __restrict__ k,
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
   __trap();
 #else
-  using L = Smem<T, D>;
+  using L = Smem<T, D, BC>;
   constexpr int NT = 4;
   extern __shared__ __align__(128) unsigned char smem[];
   T *Ks = L::tile(smem, 0), *Vs = L::tile(smem, 1), *Qs = L::tile(smem, 2), *dOs = L::tile(smem, 3);
@@ -434,7 +476,7 @@ attention_bwd_dq_kernel(const T* __restrict__ q, const T* __restrict__ k, const 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
   __trap();
 #else
-  using L = Smem<T, D>;
+  using L = Smem<T, D, BC>;
   constexpr int NT = 4;
   extern __shared__ __align__(128) unsigned char smem[];
   T *Qs = L::tile(smem, 0), *dOs = L::tile(smem, 1), *Ks = L::tile(smem, 2), *Vs = L::tile(smem, 3);
@@ -518,7 +560,7 @@ template <typename T, int D>
 void launch_fwd(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, at::Tensor& o,
                 at::Tensor& lse, bool causal, float scale) {
   const int T_len = q.size(2), BH = q.size(0) * q.size(1);
-  const int bytes = Smem<T, D>::bytes(3);
+  const int bytes = fwd_smem_bytes<T, D>();
   auto kernel = attention_fwd_kernel<T, D>;
   allow_smem(kernel, bytes);
   const dim3 grid(cdiv(T_len, BR), BH);
@@ -541,7 +583,7 @@ void launch_bwd(const at::Tensor& dout, const at::Tensor& q, const at::Tensor& k
       (const T*)dout.data_ptr(), (const T*)o.data_ptr(), Dvec.data_ptr<float>(), rows);
   C10_CUDA_KERNEL_LAUNCH_CHECK();
 
-  const int bytes = Smem<T, D>::bytes(4);
+  const int bytes = bwd_smem_bytes<T, D>();
   auto dkdv = attention_bwd_dkdv_kernel<T, D>;
   allow_smem(dkdv, bytes);
   dkdv<<<dim3(cdiv(T_len, BC), BH), THREADS, bytes, stream>>>(
@@ -589,12 +631,16 @@ void launch_bwd(const at::Tensor& dout, const at::Tensor& q, const at::Tensor& k
     CALL;                                                                                    \
   }
 
-void check_cuda_inputs(std::initializer_list<const at::Tensor*> ts) {
-  int device = 0, major = 0;
-  C10_CUDA_CHECK(cudaGetDevice(&device));
-  C10_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  TORCH_CHECK(major >= 8, "attention (CUDA kernel): needs sm_80 or newer, this GPU is sm_", major,
-              "x");
+// The most dynamic shared memory any version-1 kernel asks for at this head dim.
+int v1_smem_bytes(int64_t head_dim) {
+  if (head_dim == 32) return std::max(fwd_smem_bytes<__half, 32>(), bwd_smem_bytes<__half, 32>());
+  if (head_dim == 64) return std::max(fwd_smem_bytes<__half, 64>(), bwd_smem_bytes<__half, 64>());
+  return std::max(fwd_smem_bytes<__half, 128>(), bwd_smem_bytes<__half, 128>());
+}
+
+void check_cuda_inputs(std::initializer_list<const at::Tensor*> ts, int64_t version) {
+  TORCH_CHECK(version == 1 || version == 2, "attention (CUDA kernel): version must be 1 or 2, got ",
+              version);
   for (const at::Tensor* t : ts)
     TORCH_CHECK(reinterpret_cast<uintptr_t>(t->data_ptr()) % 16 == 0,
                 "attention (CUDA kernel): tensors must be 16-byte aligned");
@@ -602,11 +648,49 @@ void check_cuda_inputs(std::initializer_list<const at::Tensor*> ts) {
 
 }  // namespace
 
-std::vector<at::Tensor> attention_fwd_cuda(const at::Tensor& q, const at::Tensor& k,
-                                           const at::Tensor& v, bool causal, double scale) {
+int attention_v2_smem_bytes(int64_t head_dim, int64_t elem_bytes);
+std::vector<at::Tensor> attention_v2_fwd_cuda(const at::Tensor& q, const at::Tensor& k,
+                                              const at::Tensor& v, bool causal, double scale);
+std::vector<at::Tensor> attention_v2_bwd_cuda(const at::Tensor& dout, const at::Tensor& q,
+                                              const at::Tensor& k, const at::Tensor& v,
+                                              const at::Tensor& o, const at::Tensor& lse,
+                                              bool causal, double scale);
+
+// Why kernel `version` cannot run on q's GPU, in one line, or "" when it can: the card's compute
+// capability and the shared memory a block may opt in to (cudaDevAttrMaxSharedMemoryPerBlockOptin)
+// against what the version's kernels ask for at q's head dim. kernels/attention.py calls it before
+// the forward, so a card that cannot run the backward never starts the forward either.
+std::string attention_cuda_unsupported(const at::Tensor& q, int64_t version) {
+  if (version != 1 && version != 2) return "version must be 1 or 2";
+  const int64_t head_dim = q.size(3);
+  if (head_dim != 32 && head_dim != 64 && head_dim != 128)
+    return "CUDA kernel takes head dim 32, 64 or 128, got " + std::to_string(head_dim);
   const c10::cuda::CUDAGuard guard(q.device());
-  check_cuda_inputs({&q, &k, &v});
+  int device = 0, major = 0, minor = 0, optin = 0;
+  C10_CUDA_CHECK(cudaGetDevice(&device));
+  C10_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
+  C10_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
+  C10_CUDA_CHECK(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  const std::string sm = "sm_" + std::to_string(major) + std::to_string(minor);
+  if (major < 8) return "CUDA kernel needs sm_80 or newer, this GPU is " + sm;
+  const int need = version == 1 ? v1_smem_bytes(head_dim)
+                                : attention_v2_smem_bytes(head_dim, q.element_size());
+  if (need > optin)
+    return "version " + std::to_string(version) + " at head dim " + std::to_string(head_dim) +
+           " needs " + std::to_string(need) + " bytes of shared memory per block, this GPU (" +
+           sm + ") allows " + std::to_string(optin);
+  return "";
+}
+
+std::vector<at::Tensor> attention_fwd_cuda(const at::Tensor& q, const at::Tensor& k,
+                                           const at::Tensor& v, bool causal, double scale,
+                                           int64_t version) {
+  const c10::cuda::CUDAGuard guard(q.device());
+  check_cuda_inputs({&q, &k, &v}, version);
+  const std::string why = attention_cuda_unsupported(q, version);
+  TORCH_CHECK(why.empty(), "attention (CUDA kernel): ", why);
   TORCH_CHECK(q.size(0) * q.size(1) <= 65535, "attention (CUDA kernel): B*H must be <= 65535");
+  if (version == 2) return attention_v2_fwd_cuda(q, k, v, causal, scale);
   at::Tensor o = at::empty_like(q);
   at::Tensor lse = at::empty({q.size(0), q.size(1), q.size(2)}, q.options().dtype(at::kFloat));
   if (q.numel() == 0) return {o, lse};
@@ -617,11 +701,14 @@ std::vector<at::Tensor> attention_fwd_cuda(const at::Tensor& q, const at::Tensor
 std::vector<at::Tensor> attention_bwd_cuda(const at::Tensor& dout, const at::Tensor& q,
                                            const at::Tensor& k, const at::Tensor& v,
                                            const at::Tensor& o, const at::Tensor& lse,
-                                           bool causal, double scale) {
+                                           bool causal, double scale, int64_t version) {
   const c10::cuda::CUDAGuard guard(q.device());
-  check_cuda_inputs({&dout, &q, &k, &v, &o});
+  check_cuda_inputs({&dout, &q, &k, &v, &o}, version);
+  const std::string why = attention_cuda_unsupported(q, version);
+  TORCH_CHECK(why.empty(), "attention (CUDA kernel): ", why);
   TORCH_CHECK(lse.scalar_type() == at::kFloat, "attention_bwd (CUDA kernel): lse must be float32");
   TORCH_CHECK(q.size(0) * q.size(1) <= 65535, "attention (CUDA kernel): B*H must be <= 65535");
+  if (version == 2) return attention_v2_bwd_cuda(dout, q, k, v, o, lse, causal, scale);
   at::Tensor dq = at::empty_like(q), dk = at::empty_like(k), dv = at::empty_like(v);
   if (q.numel() == 0) return {dq, dk, dv};
   PHI1_ATTN_DISPATCH(

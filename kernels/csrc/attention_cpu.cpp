@@ -42,15 +42,18 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #ifdef WITH_CUDA
 std::vector<at::Tensor> attention_fwd_cuda(const at::Tensor& q, const at::Tensor& k,
-                                           const at::Tensor& v, bool causal, double scale);
+                                           const at::Tensor& v, bool causal, double scale,
+                                           int64_t version);
 std::vector<at::Tensor> attention_bwd_cuda(const at::Tensor& dout, const at::Tensor& q,
                                            const at::Tensor& k, const at::Tensor& v,
                                            const at::Tensor& o, const at::Tensor& lse,
-                                           bool causal, double scale);
+                                           bool causal, double scale, int64_t version);
+std::string attention_cuda_unsupported(const at::Tensor& q, int64_t version);
 #endif
 
 namespace {
@@ -256,12 +259,16 @@ void check_qkv(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) {
 
 }  // namespace
 
+// `version` picks the CUDA kernel (attention.cu is 1, attention_v2.cu is 2); CPU tensors always
+// run this file's loops, the algorithm both versions share.
 std::vector<at::Tensor> attention_fwd(const at::Tensor& q, const at::Tensor& k,
-                                      const at::Tensor& v, bool causal, double scale) {
+                                      const at::Tensor& v, bool causal, double scale,
+                                      int64_t version) {
   check_qkv(q, k, v);
+  TORCH_CHECK(version == 1 || version == 2, "attention: version must be 1 or 2, got ", version);
   if (q.is_cuda()) {
 #ifdef WITH_CUDA
-    return attention_fwd_cuda(q, k, v, causal, scale);
+    return attention_fwd_cuda(q, k, v, causal, scale, version);
 #else
     PHI1_NO_CUDA("attention");
 #endif
@@ -278,8 +285,9 @@ std::vector<at::Tensor> attention_fwd(const at::Tensor& q, const at::Tensor& k,
 std::vector<at::Tensor> attention_bwd(const at::Tensor& dout, const at::Tensor& q,
                                       const at::Tensor& k, const at::Tensor& v,
                                       const at::Tensor& o, const at::Tensor& lse, bool causal,
-                                      double scale) {
+                                      double scale, int64_t version) {
   check_qkv(q, k, v);
+  TORCH_CHECK(version == 1 || version == 2, "attention: version must be 1 or 2, got ", version);
   TORCH_CHECK(dout.sizes() == q.sizes() && o.sizes() == q.sizes(),
               "attention_bwd: dout and o must have q's shape");
   TORCH_CHECK(dout.scalar_type() == q.scalar_type() && o.scalar_type() == q.scalar_type(),
@@ -293,7 +301,7 @@ std::vector<at::Tensor> attention_bwd(const at::Tensor& dout, const at::Tensor& 
               "attention_bwd: all tensors must be on the same device");
   if (q.is_cuda()) {
 #ifdef WITH_CUDA
-    return attention_bwd_cuda(dout, q, k, v, o, lse, causal, scale);
+    return attention_bwd_cuda(dout, q, k, v, o, lse, causal, scale, version);
 #else
     PHI1_NO_CUDA("attention");
 #endif
@@ -307,4 +315,14 @@ std::vector<at::Tensor> attention_bwd(const at::Tensor& dout, const at::Tensor& 
     backward<scalar_t>(dout, q, k, v, o, lse, dq, dk, dv, causal, scale);
   });
   return {dq, dk, dv};
+}
+
+std::string attention_cuda_check(const at::Tensor& q, int64_t version) {
+  TORCH_CHECK(q.dim() == 4, "attention: q must be (B, H, T, D), got ", q.sizes());
+#ifdef WITH_CUDA
+  if (q.is_cuda()) return attention_cuda_unsupported(q, version);
+  return "q is not a CUDA tensor";
+#else
+  return "the extension was built without CUDA";
+#endif
 }

@@ -3,6 +3,7 @@
 // defined in <op>_cpu.cpp, which dispatches CUDA tensors to <op>.cu (see common.h).
 #include <torch/extension.h>
 
+#include <string>
 #include <vector>
 
 // layernorm_cpu.cpp: x2d (rows, N); weight, bias (N,), all of x's dtype.
@@ -13,11 +14,15 @@ std::vector<at::Tensor> layer_norm_bwd(const at::Tensor& dy, const at::Tensor& x
                                        const at::Tensor& rstd);
 
 // attention_cpu.cpp: q, k, v (B, H, T, D) of one dtype; lse (B, H, T) as attention_fwd returns it.
+// `version` picks the CUDA kernel (1: attention.cu, 2: attention_v2.cu); CPU tensors ignore it.
 std::vector<at::Tensor> attention_fwd(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                                      bool causal, double scale);
+                                      bool causal, double scale, int64_t version);
 std::vector<at::Tensor> attention_bwd(const at::Tensor& dout, const at::Tensor& q,
                                       const at::Tensor& k, const at::Tensor& v, const at::Tensor& o,
-                                      const at::Tensor& lse, bool causal, double scale);
+                                      const at::Tensor& lse, bool causal, double scale,
+                                      int64_t version);
+// "" when the CUDA kernel `version` can run on q's GPU (compute capability, shared memory), else why.
+std::string attention_cuda_check(const at::Tensor& q, int64_t version);
 
 // Whether the .cu sources were compiled in (kernels.backend() reports it).
 static bool with_cuda() {
@@ -41,9 +46,13 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("attention_fwd", &attention_fwd,
         "Tiled attention softmax(q k^T * scale (+ causal mask)) v: returns {o, lse}, lse (B, H, T) "
         "in fp32 (fp64 for fp64 input on the CPU)",
-        py::arg("q"), py::arg("k"), py::arg("v"), py::arg("causal"), py::arg("scale"));
+        py::arg("q"), py::arg("k"), py::arg("v"), py::arg("causal"), py::arg("scale"),
+        py::arg("version") = 1);
   m.def("attention_bwd", &attention_bwd,
         "Backward of attention_fwd: returns {dq, dk, dv}; deterministic (no atomics)",
         py::arg("dout"), py::arg("q"), py::arg("k"), py::arg("v"), py::arg("o"), py::arg("lse"),
-        py::arg("causal"), py::arg("scale"));
+        py::arg("causal"), py::arg("scale"), py::arg("version") = 1);
+  m.def("attention_cuda_check", &attention_cuda_check,
+        "Why CUDA kernel `version` cannot run on q's GPU (one line), or \"\" when it can",
+        py::arg("q"), py::arg("version"));
 }

@@ -19,16 +19,29 @@
 //     writes them to partial row g of an fp32 buffer; a second kernel adds the partial rows of
 //     each column in a fixed order. The number of groups depends only on the shape and the card
 //     (SM count, occupancy), so the same input on the same card gives the same bits.
-//   * Rows wider than the register-resident layout allows (512 threads x 8 chunks x VEC: 4096
-//     with scalar loads, 16384 fp32 / 32768 bf16-fp16 with 16-byte loads) go to ATen's own
-//     LayerNorm kernels, so every width is still correct.
+//   * Where registers end: with up to 512 threads a row, __launch_bounds__ leaves 128 registers
+//     a thread; the forward holds 3 floats per element it owns (x, weight, bias: weight and bias
+//     are loaded before the reductions so their latency overlaps them), the backward 5. So a
+//     thread owns at most 32 elements forward and 16 backward (kFwdMaxElems, kBwdMaxElems):
+//     rows up to 16384 forward and 8192 backward with 16-byte loads (fp32 width a multiple of 4,
+//     16-bit a multiple of 8, aligned), 4096 with scalar loads. Wider rows go to ATen's own
+//     LayerNorm kernels, so every width is still correct. (An earlier version kept up to 64
+//     elements a thread and spilled: 280 bytes of local memory for 16-bit rows of 8k-16k in the
+//     backward, more at 16k-32k.) ptxas figures: see "Static resources" below.
 // Ideas not taken yet (not measurable here): prefetching the next row's x/dy while the current
 // row's sums are reduced; per-card tuning of kMinRowsPerGroup.
+//
+// Static resources (ptxas -v, CUDA 13.0, `python -m kernels.build --cuda --arch 8.0,9.0
+// --build-dir /tmp/k --ptxas`): no kernel spills on sm_80 or sm_90. Registers (sm_80 / sm_90),
+// <dtype, VEC, CHUNKS>: forward 32-64 for scalar loads, 56 / 72 / 123 for 16-bit VEC 8 at 1 / 2 / 4
+// chunks, 45-128 for fp32 VEC 4 (128 at 8 chunks: the cap); backward 42-103 for scalar loads,
+// 76 / 119 for 16-bit VEC 8 at 1 / 2 chunks, 56-122 for fp32 VEC 4 up to 4 chunks; the column-sum
+// kernel 32. tests/test_kernels_build.py fails if any of them spills.
 //
 // Build: `python -m kernels.build` on a machine with a GPU (or PHI1_BUILD_KERNELS=1 pip install
 // -e . --no-build-isolation); compile-only check for sm_80/sm_90: tests/test_kernels_build.py.
 // Benchmark: `python bench/kernels.py layernorm` (or bench/gpu.sh for everything).
-// Measured: not yet run on a GPU (compiled for sm_80 and sm_90 only). Targets on an H100:
+// Measured: UNPROVEN ON A GPU: not yet run on one (compiled for sm_80 and sm_90 only). Targets on an H100:
 // forward+backward >= 1.2x torch.nn.functional.layer_norm, >= 80% of copy bandwidth.
 #include "common.h"
 
@@ -45,9 +58,18 @@
 namespace {
 
 constexpr int kMaxThreads = 512;       // per block; __launch_bounds__ lets each thread use 128 registers
+// (and its explicit minimum of 1 block per SM matters: without it, CUDA 13's ptxas held some of
+// these kernels to 64 registers and spilled 4-28 bytes)
 constexpr int kBlockThreads = 256;     // R row groups of T threads fill about this many
 constexpr int kMaxGroups = kBlockThreads / 32;
 constexpr int kMinRowsPerGroup = 16;   // backward: keeps the partial-sum buffer small next to dy and x
+// Elements of a row one thread may hold (CHUNKS * VEC). With up to 512 threads a block,
+// __launch_bounds__ leaves 128 registers a thread. The forward keeps 3 floats an element (x,
+// weight, bias), the backward 5 (weight, the two column sums, xhat, g): past these counts ptxas
+// spills to local memory (it did at 32 and 64 backward elements: 280 bytes and more), so wider
+// rows go to ATen's kernels. tests/test_kernels_build.py fails if any instantiation spills.
+constexpr int kFwdMaxElems = 32;
+constexpr int kBwdMaxElems = 16;
 
 // VEC elements of T, loaded or stored as one aligned 16-byte (or smaller) access.
 template <typename T, int VEC>
@@ -100,7 +122,7 @@ __device__ __forceinline__ void group_sum(float (&v)[K], float* smem) {
 
 // Forward: row group threadIdx.y of block b normalises row b*R + threadIdx.y.
 template <typename T, int VEC, int CHUNKS>
-__global__ void __launch_bounds__(kMaxThreads)
+__global__ void __launch_bounds__(kMaxThreads, 1)
 layer_norm_fwd_kernel(const T* __restrict__ x, const T* __restrict__ weight,
                       const T* __restrict__ bias, T* __restrict__ y, float* __restrict__ mean,
                       float* __restrict__ rstd, int64_t M, int N, float eps) {
@@ -110,13 +132,17 @@ layer_norm_fwd_kernel(const T* __restrict__ x, const T* __restrict__ weight,
   const T* xr = x + (active ? row : 0) * N;
   T* yr = y + (active ? row : 0) * N;
 
-  float v[CHUNKS][VEC];
+  // x, and weight and bias too: their loads are issued before the reductions, so their latency
+  // hides behind the shuffles and barriers instead of following them.
+  float v[CHUNKS][VEC], w[CHUNKS][VEC], b[CHUNKS][VEC];
   float sum[1] = {0.f};
 #pragma unroll
   for (int c = 0; c < CHUNKS; ++c) {
     const int col = (c * blockDim.x + threadIdx.x) * VEC;
     if (active && col < N) {
       load_vec<T, VEC>(xr + col, v[c]);
+      load_vec<T, VEC>(weight + col, w[c]);
+      load_vec<T, VEC>(bias + col, b[c]);
 #pragma unroll
       for (int j = 0; j < VEC; ++j) sum[0] += v[c][j];
     }
@@ -144,11 +170,9 @@ layer_norm_fwd_kernel(const T* __restrict__ x, const T* __restrict__ weight,
   for (int c = 0; c < CHUNKS; ++c) {
     const int col = (c * blockDim.x + threadIdx.x) * VEC;
     if (col < N) {
-      float w[VEC], b[VEC], out[VEC];
-      load_vec<T, VEC>(weight + col, w);
-      load_vec<T, VEC>(bias + col, b);
+      float out[VEC];
 #pragma unroll
-      for (int j = 0; j < VEC; ++j) out[j] = (v[c][j] - mu) * rs * w[j] + b[j];
+      for (int j = 0; j < VEC; ++j) out[j] = (v[c][j] - mu) * rs * w[c][j] + b[c][j];
       store_vec<T, VEC>(yr + col, out);
     }
   }
@@ -161,7 +185,7 @@ layer_norm_fwd_kernel(const T* __restrict__ x, const T* __restrict__ weight,
 // Backward: row group g = b*R + threadIdx.y takes rows [g*rows_per_group, +rows_per_group),
 // writes dx for them and its column sums of dy*xhat and dy to part[g][0][:] and part[g][1][:].
 template <typename T, int VEC, int CHUNKS>
-__global__ void __launch_bounds__(kMaxThreads)
+__global__ void __launch_bounds__(kMaxThreads, 1)
 layer_norm_bwd_kernel(const T* __restrict__ dy, const T* __restrict__ x,
                       const T* __restrict__ weight, const float* __restrict__ mean,
                       const float* __restrict__ rstd, T* __restrict__ dx, float* __restrict__ part,
@@ -266,13 +290,14 @@ struct Launch {
 };
 
 // The fewest chunks per thread whose row group fits: one chunk while a row needs at most
-// kBlockThreads threads, else up to kMaxThreads threads with 2, 4 or 8 chunks. Fewer values per
-// thread means fewer registers (the backward keeps 5 floats per element) and more warps per SM.
-// phi-1's widths: bf16 1024 -> 128 threads x 1 chunk, 2048 -> 256 x 1; fp32 2048 -> 256 x 2.
-// false: too wide for registers.
-bool choose_launch(int N, int vec, Launch* L) {
+// kBlockThreads threads, else up to kMaxThreads threads with 2, 4 or 8 chunks, as long as a thread
+// holds at most max_elems elements. Fewer values per thread means fewer registers and more warps
+// per SM. phi-1's widths: bf16 1024 -> 128 threads x 1 chunk, 2048 -> 256 x 1; fp32 2048 -> 256 x 2.
+// Widest rows kept in registers: forward 16384 (16-byte loads) or 4096 (scalar); backward 8192
+// (16-byte loads) or 4096 (scalar). false: too wide for registers.
+bool choose_launch(int N, int vec, int max_elems, Launch* L) {
   const int nvec = (N + vec - 1) / vec;
-  for (int chunks = 1; chunks <= 8; chunks *= 2) {
+  for (int chunks = 1; chunks <= 8 && chunks * vec <= max_elems; chunks *= 2) {
     const int threads = ((nvec + chunks - 1) / chunks + 31) / 32 * 32;
     if (threads <= (chunks == 1 ? kBlockThreads : kMaxThreads)) {
       L->chunks = chunks;
@@ -303,12 +328,16 @@ void fwd_launch(const Launch& L, const at::Tensor& x, const at::Tensor& w, const
 template <typename T, int VEC>
 void fwd_dispatch(const Launch& L, const at::Tensor& x, const at::Tensor& w, const at::Tensor& b,
                   at::Tensor& y, at::Tensor& mean, at::Tensor& rstd, double eps) {
-  switch (L.chunks) {
-    case 1: return fwd_launch<T, VEC, 1>(L, x, w, b, y, mean, rstd, eps);
-    case 2: return fwd_launch<T, VEC, 2>(L, x, w, b, y, mean, rstd, eps);
-    case 4: return fwd_launch<T, VEC, 4>(L, x, w, b, y, mean, rstd, eps);
-    default: return fwd_launch<T, VEC, 8>(L, x, w, b, y, mean, rstd, eps);
+  // only the chunk counts choose_launch can pick are instantiated (no spilling variants)
+  if (L.chunks == 1) return fwd_launch<T, VEC, 1>(L, x, w, b, y, mean, rstd, eps);
+  if (L.chunks == 2) return fwd_launch<T, VEC, 2>(L, x, w, b, y, mean, rstd, eps);
+  if constexpr (4 * VEC <= kFwdMaxElems) {
+    if (L.chunks == 4) return fwd_launch<T, VEC, 4>(L, x, w, b, y, mean, rstd, eps);
   }
+  if constexpr (8 * VEC <= kFwdMaxElems) {
+    if (L.chunks == 8) return fwd_launch<T, VEC, 8>(L, x, w, b, y, mean, rstd, eps);
+  }
+  TORCH_CHECK(false, "layer_norm_fwd: no kernel for ", L.chunks, " chunks of ", VEC);
 }
 
 template <typename T>
@@ -318,7 +347,7 @@ std::vector<at::Tensor> fwd_typed(const at::Tensor& x, const at::Tensor& w, cons
   const int64_t M = x.size(0), N = x.size(1);
   const bool vec_ok = N % kVec == 0 && aligned16(x) && aligned16(w) && aligned16(b);
   Launch L;
-  if (!choose_launch(static_cast<int>(N), vec_ok ? kVec : 1, &L)) {
+  if (!choose_launch(static_cast<int>(N), vec_ok ? kVec : 1, kFwdMaxElems, &L)) {
     // Too wide to keep a row in registers: ATen's kernel (mean/rstd come back as (M, 1) fp32).
     auto out = at::native_layer_norm(x, {N}, w, b, eps);
     return {std::get<0>(out), std::get<1>(out).view({M}), std::get<2>(out).view({M})};
@@ -372,12 +401,17 @@ template <typename T, int VEC>
 void bwd_dispatch(const Launch& L, const at::Tensor& dy, const at::Tensor& x, const at::Tensor& w,
                   const at::Tensor& mean, const at::Tensor& rstd, at::Tensor& dx, at::Tensor& dw,
                   at::Tensor& db) {
-  switch (L.chunks) {
-    case 1: return bwd_launch<T, VEC, 1>(L, dy, x, w, mean, rstd, dx, dw, db);
-    case 2: return bwd_launch<T, VEC, 2>(L, dy, x, w, mean, rstd, dx, dw, db);
-    case 4: return bwd_launch<T, VEC, 4>(L, dy, x, w, mean, rstd, dx, dw, db);
-    default: return bwd_launch<T, VEC, 8>(L, dy, x, w, mean, rstd, dx, dw, db);
+  if (L.chunks == 1) return bwd_launch<T, VEC, 1>(L, dy, x, w, mean, rstd, dx, dw, db);
+  if constexpr (2 * VEC <= kBwdMaxElems) {
+    if (L.chunks == 2) return bwd_launch<T, VEC, 2>(L, dy, x, w, mean, rstd, dx, dw, db);
   }
+  if constexpr (4 * VEC <= kBwdMaxElems) {
+    if (L.chunks == 4) return bwd_launch<T, VEC, 4>(L, dy, x, w, mean, rstd, dx, dw, db);
+  }
+  if constexpr (8 * VEC <= kBwdMaxElems) {
+    if (L.chunks == 8) return bwd_launch<T, VEC, 8>(L, dy, x, w, mean, rstd, dx, dw, db);
+  }
+  TORCH_CHECK(false, "layer_norm_bwd: no kernel for ", L.chunks, " chunks of ", VEC);
 }
 
 template <typename T>
@@ -387,7 +421,7 @@ std::vector<at::Tensor> bwd_typed(const at::Tensor& dy, const at::Tensor& x, con
   const int64_t M = x.size(0), N = x.size(1);
   const bool vec_ok = N % kVec == 0 && aligned16(dy) && aligned16(x) && aligned16(w);
   Launch L;
-  if (!choose_launch(static_cast<int>(N), vec_ok ? kVec : 1, &L)) {
+  if (!choose_launch(static_cast<int>(N), vec_ok ? kVec : 1, kBwdMaxElems, &L)) {
     // ATen's backward wants a bias only for dbias's shape and dtype, which weight's match.
     auto out = at::native_layer_norm_backward(dy, x, {N}, mean.view({M, 1}), rstd.view({M, 1}), w,
                                               w, {true, true, true});
