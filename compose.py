@@ -22,14 +22,16 @@ Row formats (read the tables, not the engine, to see what the data can say):
   MAPS        key, element type in -> out, code, phrases ("the squares of {np}"), name words, param
   STEPS       key, element type, code (lines on a list), phrases, name words
   AGGREGATES  key, element type, result, code per style, phrases, name words, empty-case note
+              (counting into a dict, grouping by first letter, numbered listings among them)
   CHECKS      comparison, phrases ("whether {X} is at least {K}"), name words
   VOCAB       per audience: nouns for numbers, for texts, and (dictionary, key, value) names
 In code, {x} is the element, {k} the parameter (a constant or an argument), {a}/{b} the
 arguments, {acc} the accumulator, {v} the mapped value.
 
-What it does not cover: classes, recursion, string formatting, error handling and parsing (the
-families in curriculum.py keep those); tasks longer than one pipeline; prose beyond what the
-rows' phrases recombine into, so descriptions of long compositions read mechanically. This
+What it does not cover: classes, recursion, error handling and parsing (the families in
+curriculum.py keep those; formatting here is one value at a time: f-strings, `zfill`, `format`,
+`center`); tasks longer than one pipeline; prose beyond what the rows' phrases recombine into,
+so descriptions of long compositions read mechanically. This
 module imports nothing from the project; data_gen.py passes it the audience (who, context,
 words) from curriculum.py.
 """
@@ -65,7 +67,7 @@ SOURCES = [
            ("negative", "positive", "nonzero")),
     Source("digits", ["int"], "int", ("{x}", "map(int, str(abs({a})))"),
            ["digits", "decimal digits"], ["of `{a}`", "of the number `{a}`"],
-           ("negative", "positive", "small_abs", "above", "at_least", "multiple")),
+           ("negative", "positive", "small_abs", "above", "at_least", "multiple", "near")),
     Source("common", ["list[int]", "list[int]"], "int", ("{x}", "sorted(set({a}) & set({b}))"),
            ["distinct values", "shared values"], ["found in both `{a}` and `{b}`",
                                                  "that `{a}` and `{b}` have in common"]),
@@ -74,6 +76,18 @@ SOURCES = [
     Source("either", ["list[str]", "list[str]"], "word", ("{x}", "sorted(set({a}) | set({b}))"),
            ["distinct words", "different words"], ["in `{a}` or `{b}` (or both)",
                                                    "appearing in either `{a}` or `{b}`"]),
+    Source("csv", ["str"], "word", ("{x}", "{a}.split(\",\")"),
+           ["fields", "comma-separated fields", "entries"],
+           ["of the line `{a}`", "in `{a}`", "of the CSV row `{a}`"]),
+    Source("countdown", ["int"], "int", ("{x}", "range({a}, 0, -1)"),
+           ["whole numbers", "numbers"], ["from `{a}` down to 1", "counting down from `{a}`"],
+           ("negative", "positive", "nonzero")),
+    Source("between", ["int", "int"], "int", ("{x}", "range({a}, {b} + 1)"),
+           ["whole numbers", "integers"], ["from `{a}` to `{b}` inclusive",
+                                           "between `{a}` and `{b}` (both included)"]),
+    Source("head", ["list[int]", "int"], "int", ("{x}", "{a}[:{b}]"),
+           ["values", "numbers", "items"], ["among the first `{b}` of `{a}`",
+                                            "in the first `{b}` positions of `{a}`"]),
     Source("values_of", ["dict[str, int]"], "int", ("{x}", "{a}.values()"),
            ["values", "counts", "amounts"], ["stored in `{a}`", "of the dictionary `{a}`"]),
     Source("keys_of", ["dict[str, int]"], "word", ("{x}", "{a}"),
@@ -95,27 +109,37 @@ TESTS = [
     Test("nonzero", "int", "{x} != 0", ["{be} not zero", "{be} nonzero"], ["nonzero"], None),
     Test("above", "int", "{x} > {k}", ["{be} greater than {k}", "{be} above {k}",
                                        "{be} larger than {k}"], ["above_{k}", "over_{k}", "big"],
-         ("int", 1, 30)),
+         ("int", 1, 60)),
     Test("below", "int", "{x} < {k}",
          ["{be} less than {k}", "{be} below {k}", "{be} smaller than {k}"],
          ["below_{k}", "under_{k}", "small"],
-         ("int", 0, 25)),
+         ("int", 0, 50)),
     Test("at_least", "int", "{x} >= {k}", ["{be} at least {k}", "{be} {k} or more"],
-         ["at_least_{k}", "min_{k}"], ("int", 2, 20)),
+         ["at_least_{k}", "min_{k}"], ("int", 2, 40)),
     Test("at_most", "int", "{x} <= {k}", ["{be} at most {k}", "{be} no more than {k}"],
-         ["at_most_{k}", "capped"], ("int", 0, 15)),
+         ["at_most_{k}", "capped"], ("int", 0, 30)),
     Test("multiple", "int", "{x} % {k} == 0", ["{be} divisible by {k}", "{be} multiples of {k}"],
-         ["multiple_of_{k}", "divisible"], ("int", 3, 9)),
+         ["multiple_of_{k}", "divisible"], ("int", 3, 12)),
     Test("not_multiple", "int", "{x} % {k} != 0", ["{be} not divisible by {k}"],
-         ["not_multiple_of_{k}", "indivisible"], ("int", 2, 7)),
+         ["not_multiple_of_{k}", "indivisible"], ("int", 2, 9)),
     Test("ends_in", "int", "abs({x}) % 10 == {k}", ["end in the digit {k}",
                                                     "{have} {k} as the last digit"],
          ["ending_in_{k}"], ("int", 0, 9)),
     Test("small_abs", "int", "-10 < {x} < 10", ["{be} single-digit", "{be} between -9 and 9"],
          ["single_digit", "tiny"], None),
+    Test("prime", "int", "{x} > 1 and all({x} % divisor for divisor in range(2, int({x} ** 0.5) + 1))",
+         ["{be} prime", "{be} prime numbers", "{have} no divisors other than 1 and themselves"],
+         ["prime", "primes"], None),
+    Test("perfect_square", "int", "{x} >= 0 and math.isqrt({x}) ** 2 == {x}",
+         ["{be} perfect squares", "{be} square numbers"], ["perfect_square", "square"], None),
+    Test("power_two", "int", "{x} > 0 and {x} & ({x} - 1) == 0",
+         ["{be} powers of two", "{have} exactly one bit set"], ["power_of_two", "pow2"], None),
+    Test("near", "int", "abs({x} - {k}) <= 5", ["{be} within 5 of {k}", "{be} no further than 5 "
+                                                "from {k}"], ["near_{k}", "close_to_{k}"],
+         ("int", 0, 60)),
     Test("long", "word", "len({x}) > {k}", ["{be} longer than {k} characters",
                                            "{have} more than {k} letters"],
-         ["long", "longer_than_{k}"], ("int", 2, 6)),
+         ["long", "longer_than_{k}"], ("int", 2, 7)),
     Test("short", "word", "len({x}) <= {k}", ["{be} at most {k} characters long",
                                              "{have} {k} letters or fewer"],
          ["short", "brief"], ("int", 3, 6)),
@@ -125,6 +149,17 @@ TESTS = [
          ["ending_with_{k}"], ("letter",)),
     Test("contains", "word", "{k} in {x}", ["contain {k}", "{have} the letter {k} somewhere"],
          ["with_{k}", "containing_{k}"], ("letter",)),
+    Test("exact_len", "word", "len({x}) == {k}", ["{be} exactly {k} characters long",
+                                                   "{have} exactly {k} letters"],
+         ["of_length_{k}", "exactly_{k}"], ("int", 2, 7)),
+    Test("double_letter", "word", "any(p == q for p, q in zip({x}, {x}[1:]))",
+         ["{have} a doubled letter", "contain the same letter twice in a row"],
+         ["double_letter", "doubled"], None),
+    Test("lower_word", "word", "{x}.islower()", ["{be} all lower case", "{be} written in small "
+                                                 "letters"], ["lowercase", "all_lower"], None),
+    Test("isogram", "word", "len(set({x})) == len({x})",
+         ["{have} no repeated letter", "use every letter at most once"], ["isogram", "no_repeats"],
+         None),
     Test("palindrome", "word", "{x} == {x}[::-1]", ["read the same backwards",
                                                    "{be} palindromes"], ["palindromic", "mirror"],
          None),
@@ -141,6 +176,10 @@ TESTS = [
     Test("letter", "char", "{x}.isalpha()", ["{be} letters"], ["letter", "alpha"], None),
     Test("not_space", "char", "{x} != \" \"", ["{be} not spaces"], ["non_space", "visible"],
          None),
+    Test("symbol", "char", "not {x}.isalnum() and not {x}.isspace()",
+         ["{be} punctuation or other symbols"], ["symbol", "punctuation"], None),
+    Test("late", "char", "{x}.lower() >= \"n\"", ["come from 'n' onwards in the alphabet"],
+         ["late", "second_half"], None),
     Test("early", "char", "{x}.lower() < \"n\"", ["come before 'n' in the alphabet"],
          ["early", "first_half"], None),
 ]
@@ -153,12 +192,12 @@ MAPS = [
         ["doubled", "twice"], None),
     Map("scale", "int", "int", "{x} * {k}",
         ["{np}, each multiplied by {k}", "{k} times each of {np}"],
-        ["times_{k}", "scaled"], ("int", 3, 10)),
+        ["times_{k}", "scaled"], ("int", 3, 12)),
     Map("shift", "int", "int", "{x} + {k}", ["{np}, each plus {k}", "{np}, each increased by {k}"],
-        ["plus_{k}", "shifted"], ("int", 1, 12)),
+        ["plus_{k}", "shifted"], ("int", 1, 25)),
     Map("minus", "int", "int", "{x} - {k}",
         ["{np}, each minus {k}", "{np}, with {k} subtracted from each"],
-        ["minus_{k}", "lowered"], ("int", 1, 9)),
+        ["minus_{k}", "lowered"], ("int", 1, 20)),
     Map("abs", "int", "int", "abs({x})",
         ["the absolute values of {np}", "{np}, without their signs"],
         ["absolute", "magnitudes"], None),
@@ -171,14 +210,39 @@ MAPS = [
     Map("cube", "int", "int", "{x} ** 3", ["the cubes of {np}", "{np}, each cubed"],
         ["cubed", "cubes"], None),
     Map("mod", "int", "int", "{x} % {k}", ["the remainders of {np} after division by {k}"],
-        ["mod_{k}", "remainders"], ("int", 3, 10)),
+        ["mod_{k}", "remainders"], ("int", 3, 12)),
     Map("clip", "int", "int", "min({x}, {k})",
         ["{np}, capped at {k}", "{np}, with anything above {k} cut down to {k}"],
         ["capped_{k}", "clipped"],
-        ("int", 5, 25)),
+        ("int", 5, 50)),
     Map("floor0", "int", "int", "{x} if {x} > 0 else 0", ["{np}, with negatives replaced by 0",
                                                          "{np}, negatives counted as 0"],
         ["floored", "nonnegative"], None),
+    Map("digit_sum", "int", "int", "sum(int(c) for c in str(abs({x})))",
+        ["the digit sums of {np}", "{np}, each replaced by the sum of its digits"],
+        ["digit_sums", "cross_sums"], None),
+    Map("sign", "int", "int", "({x} > 0) - ({x} < 0)",
+        ["the signs of {np} (1, 0 or -1)", "{np}, each turned into -1, 0 or 1 by its sign"],
+        ["signs", "signum"], None),
+    Map("distance", "int", "int", "abs({x} - {k})",
+        ["the distances of {np} from {k}", "how far each of {np} is from {k}"],
+        ["distance_to_{k}", "gaps_to_{k}"], ("int", 1, 50)),
+    Map("round_down", "int", "int", "{x} // {k} * {k}",
+        ["{np}, rounded down to a multiple of {k}", "{np}, each cut down to a multiple of {k}"],
+        ["rounded_{k}", "floored_to_{k}"], ("int", 2, 10)),
+    Map("label", "int", "word", "f\"#{{{x}}}\"", ["{np}, written as labels such as '#7'",
+                                               "{np} as strings with a leading '#'"],
+        ["labels", "tags"], None),
+    Map("padded", "int", "word", "str({x}).zfill({k})",
+        ["{np}, padded with zeros to {k} characters", "{np} as zero-padded strings of width {k}"],
+        ["padded", "zero_filled"], ("int", 3, 6)),
+    Map("binary", "int", "word", "format({x}, \"b\")", ["{np}, written in binary",
+                                                     "the binary digits of {np}"],
+        ["binary", "bits"], None),
+    Map("money", "int", "word", "f\"{{{x} / 100:.2f}}\"",
+        ["{np}, read as cents and written with two decimals",
+         "{np} divided by 100 and formatted to two decimal places"],
+        ["amounts", "formatted"], None),
     Map("upper", "word", "word", "{x}.upper()", ["{np}, in upper case", "{np}, shouted"],
         ["upper", "shouted"], None),
     Map("title", "word", "word", "{x}.capitalize()",
@@ -197,9 +261,28 @@ MAPS = [
         ["the number of vowels in each of {np}"], ["vowel_counts"], None),
     Map("prefix", "word", "word", "{x}[:{k}]", ["the first {k} letters of each of {np}",
                                               "{np} cut to {k} characters"],
-        ["prefixes", "truncated"], ("int", 2, 4)),
+        ["prefixes", "truncated"], ("int", 2, 5)),
     Map("suffix", "word", "word", "{x} + {k}", ["{np}, with {k} added to the end"],
         ["suffixed", "tagged"], ("letter",)),
+    Map("lower", "word", "word", "{x}.lower()", ["{np}, in lower case", "{np}, all in small letters"],
+        ["lower", "lowered"], None),
+    Map("no_vowels", "word", "word", "\"\".join(c for c in {x} if c.lower() not in \"aeiou\")",
+        ["{np}, with their vowels removed", "{np} stripped of vowels"],
+        ["devowelled", "consonants_only"], None),
+    Map("bracketed", "word", "word", "\"<\" + {x} + \">\"", ["{np}, each wrapped in angle brackets"],
+        ["bracketed", "wrapped"], None),
+    Map("with_len", "word", "word", "f\"{{{x}}}:{{len({x})}}\"",
+        ["{np}, each followed by a colon and its length", "{np} tagged with their lengths, "
+                                                         "as in 'fig:3'"],
+        ["with_lengths", "annotated"], None),
+    Map("middle", "word", "word", "{x}[1:-1]", ["{np} without their first and last letters",
+                                              "the inner parts of {np}"],
+        ["middles", "trimmed"], None),
+    Map("centred", "word", "word", "{x}.center({k}, \"*\")",
+        ["{np}, each centred in a field of {k} characters filled with stars"],
+        ["centred", "framed"], ("int", 6, 12)),
+    Map("char_lower", "char", "char", "{x}.lower()", ["{np}, in lower case"], ["lower", "small"],
+        None),
     Map("char_upper", "char", "char", "{x}.upper()", ["{np}, in upper case"], ["upper", "caps"],
         None),
     Map("swap", "char", "char", "{x}.swapcase()", ["{np}, with their case swapped"],
@@ -255,6 +338,38 @@ STEPS = [
                  {o}.append({l}[i])
          """, "{l}[::2]", ["every other item of {np}, starting with the first"],
          ["alternate", "every_other"]),
+]
+STEPS += [
+    Step("running_max", "int", """
+         {o} = []
+         for {x} in {l}:
+             {o}.append({x} if not {o} or {x} > {o}[-1] else {o}[-1])
+         """, "list(itertools.accumulate({l}, max))",
+         ["the running maximum of {np}", "the largest value seen so far at each position of {np}"],
+         ["running_max", "peaks"]),
+    Step("pairmax", "int", """
+         {o} = []
+         for i in range(1, len({l})):
+             {o}.append(max({l}[i - 1], {l}[i]))
+         """, "[max(p, q) for p, q in zip({l}, {l}[1:])]",
+         ["the larger of each neighbouring pair of {np}"], ["pair_max", "neighbour_max"]),
+    Step("window3", "int", """
+         {o} = []
+         for i in range(len({l}) - 2):
+             {o}.append({l}[i] + {l}[i + 1] + {l}[i + 2])
+         """, "[sum({l}[i:i + 3]) for i in range(len({l}) - 2)]",
+         ["the sums of every window of three neighbouring items of {np}",
+          "the moving totals over three items of {np}"], ["window_sums", "moving_totals"]),
+    Step("by_abs", "int", "{o} = sorted({l}, key=abs)", "sorted({l}, key=abs)",
+         ["{np}, ordered by size whatever the sign"], ["by_magnitude", "by_size"]),
+    Step("by_length", "word", "{o} = sorted({l}, key=len)", "sorted({l}, key=len)",
+         ["{np}, shortest first (ties kept in their original order)"],
+         ["by_length", "shortest_first"]),
+    Step("by_last", "word", "{o} = sorted({l}, key=lambda w: w[-1:])",
+         "sorted({l}, key=lambda w: w[-1:])", ["{np}, ordered by their last letter"],
+         ["by_last_letter"]),
+    Step("rotate", "any", "{o} = {l}[1:] + {l}[:1]", "{l}[1:] + {l}[:1]",
+         ["{np}, rotated left by one place (the first moves to the end)"], ["rotated"]),
 ]
 STEPS = [s._replace(loop=textwrap.dedent(s.loop).strip("\n")) for s in STEPS]
 
@@ -332,6 +447,33 @@ AGGS = [
         ["a dictionary counting each of {np}", "how often each of {np} occurs, as a dictionary"],
         ["tally", "counts", "frequencies", "histogram"], "an empty dictionary when there are none",
         ""),
+    Agg("spread", "int", "int", ("{acc} = []", "{acc}.append({v})",
+                                 "max({acc}) - min({acc}) if {acc} else 0"),
+        None, "max({l}) - min({l}) if {l} else 0",
+        ["the spread (largest minus smallest) of {np}", "the distance between the extremes of {np}"],
+        ["spread", "value_range"], "0 when there are none", ""),
+    Agg("second", "int", "elem", ("{acc} = set()", "{acc}.add({v})",
+                                  "sorted({acc})[-2] if len({acc}) > 1 else None"),
+        None, "sorted(set({l}))[-2] if len(set({l})) > 1 else None",
+        ["the second largest distinct value of {np}", "the runner-up among {np}"],
+        ["second_largest", "runner_up"], "None when there are fewer than two different values", ""),
+    Agg("shortest", "word", "str", ("{acc} = None", "if {acc} is None or len({v}) < len({acc}):\n"
+                                                    "    {acc} = {v}", "{acc} or \"\""),
+        "min(({g}), key=len, default=\"\")", "min({l}, key=len, default=\"\")",
+        ["the shortest of {np} (the first one on ties)", "the first shortest of {np}"],
+        ["shortest", "briefest"], "an empty string when there are none", ""),
+    Agg("groups", "word", "groups", ("{acc} = {{}}", "{acc}.setdefault({v}[:1], []).append({v})",
+                                     "{acc}"),
+        None, "{{{y}[:1]: [w for w in {l} if w[:1] == {y}[:1]] for {y} in {l}}}",
+        ["{np}, grouped by first letter in a dictionary", "a dictionary that maps each first "
+                                                           "letter to {np} starting with it"],
+        ["grouped", "by_initial", "index"], "an empty dictionary when there are none", ""),
+    Agg("numbered", "word", "str", ("{acc} = []", "{acc}.append(str(len({acc}) + 1) + \". \" + {v})",
+                                    "\"; \".join({acc})"),
+        None, "\"; \".join(str(i) + \". \" + w for i, w in enumerate({l}, 1))",
+        ["{np} as a numbered list ('1. ...; 2. ...')", "a numbered listing of {np}, separated "
+                                                      "by semicolons"],
+        ["numbered", "enumerated", "listing"], "an empty string when there are none", ""),
     Agg("any", "any", "bool", ("", "return True", "False"), "any(True {gx})", "len({l}) > 0",
         ["whether any of {np} exist", "True if at least one of {np} exists"],
         ["has", "any", "contains"], "False when there are none", "nomap"),
@@ -350,8 +492,8 @@ CHECKS = [
     Check("<", ["whether {X} stays below {K}", "True while {X} is less than {K}"],
           ["under_{K}", "below_{K}"]),
 ]
-CHECK_RANGES = {"sum": (0, 60), "count": (0, 4), "n_distinct": (1, 4), "product": (0, 100),
-                "mean": (0, 20)}
+CHECK_RANGES = {"sum": (0, 90), "count": (0, 5), "n_distinct": (1, 5), "product": (0, 200),
+                "mean": (0, 30), "spread": (0, 40)}
 JOINERS = [("and", "and"), ("or", "or")]
 
 # ----------------------------------------------------------------------------
@@ -362,6 +504,14 @@ JOINERS = [("and", "and"), ("or", "or")]
 GENERIC = ([("values", "value"), ("numbers", "number"), ("nums", "n"), ("data", "item")],
            [("words", "word"), ("strings", "s"), ("items", "item"), ("labels", "label")],
            [("counts", "key", "count"), ("table", "name", "amount")])
+# Plain names any audience may use, drawn alongside its own.
+NEUTRAL = ([("amounts", "amount"), ("readings", "reading"), ("measurements", "m"),
+            ("entries", "entry"), ("xs", "x"), ("vals", "val"), ("weights", "w"), ("sizes", "size"),
+            ("offsets", "offset"), ("ids", "ident"), ("levels", "level"), ("ticks", "tick"),
+            ("results", "res"), ("inputs", "inp"), ("sequence", "term"), ("series", "point")],
+           [("names", "name"), ("tags", "tag"), ("keys", "key"), ("tokens", "tok"),
+            ("entries", "entry"), ("lines", "line"), ("codes", "code"), ("titles", "title"),
+            ("choices", "choice"), ("terms", "term"), ("keywords", "kw"), ("phrases", "phrase")])
 VOCAB = {
     "complete beginners writing their first programs": (
         [("prices", "price"), ("quantities", "qty"), ("costs", "cost"), ("totals", "amount")],
@@ -477,8 +627,17 @@ def compatible(elem, want):
     return want == "any" or want == elem
 
 
+ORDERED = {"collect", "first", "last", "join", "concat", "numbered"}
 STEP_ONLY_WITH = {"reverse": {"collect", "last", "join", "concat"},
+                  "by_abs": ORDERED, "by_length": ORDERED, "by_last": ORDERED, "rotate": ORDERED,
                   "dedupe": {"collect", "join", "concat", "sum", "mean", "last"}}
+
+
+# Sources that count up to their argument, and the operations whose work (or output) grows with
+# the square of the length: behaviour probes call functions with arguments up to 1234, and a
+# call near its CPU limit would time out on some runs and not on others.
+RANGES = {"upto", "countdown", "between"}
+SLOW_ON_RANGES = {"tally", "groups", "numbered", "dedupe"}
 
 
 def draw_task(r, words):
@@ -498,11 +657,13 @@ def draw_task(r, words):
         mp = r.choice(maps)
     out = mp.out if mp else elem
     aggs = [a for a in AGGS if compatible(out, a.elem) and not (mp and "nomap" in a.needs)
-            and not (a.key == "any" and test is None)]
+            and not (a.key == "any" and test is None)
+            and not (src.key in RANGES and a.key in SLOW_ON_RANGES)]
     agg = r.choice(aggs)
     step = None
     if r.random() < 0.2:  # an order-only step is drawn only for an aggregate that sees order
         steps = [s for s in STEPS if compatible(out, s.elem)
+                 and not (src.key in RANGES and s.key in SLOW_ON_RANGES)
                  and (s.key not in STEP_ONLY_WITH or agg.key in STEP_ONLY_WITH[s.key])]
         step = r.choice(steps) if steps and agg.key not in ("any", "first", "count") else None
     param = (test.param if test and test.param else None) or (mp.param if mp else None)
@@ -542,7 +703,8 @@ def result_type(task, typing_style):
     out_elem = task.map.out if task.map else task.source.elem
     base = {"int": "int", "word": "str", "char": "str"}[out_elem]
     t = {"int": "int", "float": "float", "bool": "bool", "str": "str", "list": f"list[{base}]",
-         "dict": f"dict[{base}, int]", "elem": f"{base} | None"}[task.agg.out]
+         "dict": f"dict[{base}, int]", "elem": f"{base} | None",
+         "groups": f"dict[str, list[{base}]]"}[task.agg.out]
     return restyle_type(t, typing_style)
 
 
@@ -657,7 +819,7 @@ def render_pipeline(task, names, style):
 
 
 BUILTIN_OK = {"sum", "max", "min", "sorted", "sorted_desc", "collect", "count", "unique",
-              "n_distinct", "product", "first", "concat", "join", "longest"}
+              "n_distinct", "product", "first", "concat", "join", "longest", "shortest"}
 
 # ----------------------------------------------------------------------------
 # 5. names, descriptions, docstrings
@@ -673,8 +835,8 @@ def ident(*parts):
 def choose_names(r, task, who):
     """Argument, loop, accumulator and function names, from the audience's vocabulary."""
     numbers, texts, dicts = VOCAB.get(who, GENERIC)
-    numbers = numbers + r.sample(GENERIC[0], 1)
-    texts = texts + r.sample(GENERIC[1], 1)
+    numbers = numbers + r.sample(GENERIC[0] + NEUTRAL[0], 2)
+    texts = texts + r.sample(GENERIC[1] + NEUTRAL[1], 2)
     src = task.source
     if src.args[0] == "list[int]":
         a, x = r.choice(numbers)
@@ -687,12 +849,21 @@ def choose_names(r, task, who):
         a, x = r.choice(["text", "sentence", "line", "phrase", "message"]), r.choice(["word", "w"])
     elif src.key == "chars":
         a, x = r.choice(["text", "s", "word", "message", "code"]), r.choice(["ch", "c", "char"])
+    elif src.key == "csv":
+        a, x = r.choice(["row", "line", "record", "csv_line", "fields_text"]), \
+            r.choice(["field", "cell", "entry"])
     else:
         a, x = r.choice(["n", "limit", "number", "count", "size"]), r.choice(["i", "d", "num", "k"])
         if src.key == "digits":
             x = r.choice(["d", "digit"])
     names = {"a": a, "x": x}
-    if len(src.args) > 1:  # a second list: another noun of the same kind, or a plain word
+    if src.key == "between":
+        a, names["b"] = r.choice([("low", "high"), ("start", "stop"), ("first", "last"),
+                                  ("lo", "hi"), ("begin", "end")])
+        names["a"] = a
+    elif src.args[-1] == "int" and len(src.args) > 1:  # a list and how many of it to use
+        names["b"] = r.choice(["n", "count", "how_many", "size", "first_n"])
+    elif len(src.args) > 1:  # a second list: another noun of the same kind, or a plain word
         pool = [p for p, _ in (numbers if src.elem == "int" else texts) if p != a]
         names["b"] = r.choice(pool + ["other", "second", "others"])
     if x in (a, names.get("b"), task.kname):
@@ -752,7 +923,9 @@ def with_check(r, task, X):
 
 FRAMES = ["Return {X}.", "Compute {X}.", "Work out {X}.", "Find {X}.", "Give back {X}.",
           "This function returns {X}.", "Calculate {X}.", "Produce {X}.", "Determine {X}.",
-          "Report {X}.", "The answer is {X}.", "We want {X}."]
+          "Report {X}.", "The answer is {X}.", "We want {X}.", "Returns {X}.", "Get {X}.",
+          "Figure out {X}.", "Look up {X}.", "Build {X}.", "Evaluate {X}.",
+          "The function should return {X}.", "Your code must return {X}."]
 GIVEN = ["Given {args}, return {X}.", "Take {args} and return {X}.", "For {args}, return {X}.",
          "From {args}, compute {X}.", "Receive {args}; give back {X}.",
          "With {args} as input, find {X}."]
@@ -760,15 +933,24 @@ EMPTY_FRAMES = ["The result is {e} when nothing qualifies.",
                 "If nothing qualifies, the answer is {e}.",
                 "With no matching values it returns {e}.", "An empty selection gives {e}.",
                 "When there is nothing to work with, return {e}."]
-ARG_WORDS = {"list[int]": ["a list of integers", "a list of ints", "some whole numbers"],
-             "list[str]": ["a list of strings", "a list of words", "several strings"],
-             "str": ["a string", "some text", "a piece of text"],
-             "int": ["an integer", "a whole number", "an int"],
+ARG_WORDS = {"list[int]": ["a list of integers", "a list of ints", "some whole numbers",
+                           "integers, in any order", "a list of numbers (may be empty)"],
+             "list[str]": ["a list of strings", "a list of words", "several strings",
+                           "words, possibly repeated", "a list of str (may be empty)"],
+             "str": ["a string", "some text", "a piece of text", "the input text",
+                     "a str, possibly empty"],
+             "int": ["an integer", "a whole number", "an int", "a whole number, maybe negative"],
              "dict[str, int]": ["a dictionary from strings to integers",
                                 "a mapping of names to counts",
                                 "a dict of str -> int"]}
-RETURN_WORDS = {"int": "an integer", "float": "a float", "bool": "True or False", "str": "a string",
-                "list": "a list", "dict": "a dictionary", "elem": "a single value, or None"}
+RETURN_WORDS = {"int": ["an integer", "an int", "the whole-number result"],
+                "float": ["a float", "a floating-point number"],
+                "bool": ["True or False", "a boolean", "a bool"],
+                "str": ["a string", "the resulting text", "a new string"],
+                "list": ["a list", "a new list", "the list of results"],
+                "dict": ["a dictionary", "a dict", "a new dictionary"],
+                "elem": ["a single value, or None", "one of the values, or None"],
+                "groups": ["a dictionary of lists", "a dict mapping letters to lists"]}
 
 
 def describe_steps(r, task, names):
@@ -847,15 +1029,18 @@ DOC_STYLES = ["plain", "google", "sphinx", "numpy"]
 def docstring(r, style, summary, params, ret_words, examples, fname):
     """The docstring's lines. params: [(name, type words)]; examples: [(call, result repr)]."""
     ex_lines = [s for call, out in examples for s in (f">>> {call}", out)]
+    ret_words = r.choice(RETURN_WORDS[ret_words]) if ret_words in RETURN_WORDS else ret_words
     lines = [summary]
     if style == "google":
-        lines += ["", "Args:"] + [f"    {n}: {w}." for n, w in params]
-        lines += ["", "Returns:", f"    {ret_words[0].upper() + ret_words[1:]}."]
+        lines += ["", r.choice(["Args:", "Args:", "Arguments:"])] + [f"    {n}: {w}." for n, w in params]
+        lines += ["", r.choice(["Returns:", "Returns:", "Return:"]),
+                  f"    {ret_words[0].upper() + ret_words[1:]}."]
         if ex_lines:
             lines += ["", r.choice(["Examples:", "Example:", "For example:"])]
             lines += ["    " + s for s in ex_lines]
     elif style == "sphinx":
-        lines += [""] + [f":param {n}: {w}" for n, w in params] + [f":return: {ret_words}"]
+        lines += [""] + [f":param {n}: {w}" for n, w in params] \
+            + [f":{r.choice(['return', 'returns'])}: {ret_words}"]
         lines += [""] + ex_lines if ex_lines else []
     elif style == "numpy":
         lines += ["", "Parameters", "----------"]
@@ -873,22 +1058,34 @@ def docstring(r, style, summary, params, ret_words, examples, fname):
 # ----------------------------------------------------------------------------
 # 6. inputs for examples and tests
 
+# Ranges for the integers in example lists: small and signed, human-sized (ages, marks,
+# prices), large; each list draws one range, so a list looks like one kind of data.
+INT_RANGES = [(-20, 50), (0, 30), (-9, 9), (1, 100), (-500, 500), (0, 2000), (-50, 50), (10, 99),
+              (100, 999), (0, 12), (1, 6), (-100, 0), (1900, 2030), (0, 255), (-1000, 1000),
+              (50, 250), (0, 60)]
+
+
 def gen_value(r, typ, words, task):
     if typ == "list[int]":
-        lo, hi = r.choice([(-20, 50), (0, 30), (-9, 9), (1, 100), (-500, 500), (0, 2000)])
-        return [r.randint(lo, hi) for _ in range(r.randint(0, 9))]
+        lo, hi = r.choice(INT_RANGES)
+        return [r.randint(lo, hi) for _ in range(r.randint(0, 10))]
     if typ == "list[str]":
         pool = words + [w.capitalize() for w in r.sample(words, 4)] + [w + "s" for w in words[:3]] \
             + ["level", "noon", "a", "sos", "kayak", ""]
         return [r.choice(pool) for _ in range(r.randint(0, 6))]
     if typ == "str":
+        if task.source.key == "csv":
+            pool = words + [w.capitalize() for w in r.sample(words, 3)] + ["", "n/a", "level",
+                                                                            "noon", "a"]
+            return ",".join(r.choice(pool) for _ in range(r.randint(1, 6)))
         if task.source.key == "chars":
             pool = words + ["Hello World", "R2D2", "Room 101", "a b c", "AbC"]
             return r.choice([r.choice(pool), " ".join(r.sample(words, 2)).title(),
                              r.choice(words), ""])
         return " ".join(r.choice(words + ["noon", "Level", "a"]) for _ in range(r.randint(0, 6)))
     if typ == "int":
-        return r.randint(0, 14) if task.source.key == "upto" else r.randint(-5000, 999999)
+        small = {"upto": (0, 14), "countdown": (0, 25), "between": (-20, 60), "head": (0, 8)}
+        return r.randint(*small.get(task.source.key, (-5000, 999999)))
     if typ == "dict[str, int]":
         return {r.choice([w, w, w.capitalize()]): r.randint(-5, 40)
                 for w in r.sample(words, r.randint(0, 5))}
@@ -900,7 +1097,7 @@ def draw_inputs(r, task, words, n):
     seen, out = set(), []
     for _ in range(n * 5):
         args = [gen_value(r, t, words, task) for t in task.source.args]
-        if len(args) == 2 and args[0]:  # two lists: let them share a few values
+        if len(args) == 2 and args[0] and isinstance(args[1], list):  # two lists share values
             args[1] = args[1] + r.sample(args[0], r.randint(0, len(args[0])))
             r.shuffle(args[1])
         if task.kname:
@@ -1006,8 +1203,7 @@ class Composed:
                 c=self.context)
         summary = wrap(summary, 88)
         out = "bool" if self.task.check else self.task.agg.out
-        lines = docstring(r, self.doc_style, summary, words, RETURN_WORDS[out],
-                          examples, self.fname)
+        lines = docstring(r, self.doc_style, summary, words, out, examples, self.fname)
         text = "\n".join(lines)
         return '"""' + text + ('\n"""' if len(lines) > 1 else '"""')
 
@@ -1116,6 +1312,15 @@ HOW_SOURCE = {
                    "Subtracting sets removes every value that also appears in `{b}`."],
     "either": ["The union `|` of two sets holds every value that is in at least one of them.",
                "`set({a}) | set({b})` merges the lists and drops repeats in one step."],
+    "csv": ["`{a}.split(\",\")` cuts the line at every comma; two commas in a row give an empty "
+            "field.", "Splitting on ',' keeps spaces and empty fields, unlike `split()`."],
+    "countdown": ["`range({a}, 0, -1)` counts down and stops before 0.",
+                  "A negative step makes the range run backwards, from `{a}` to 1."],
+    "between": ["`range({a}, {b} + 1)` includes `{b}` because of the `+ 1`; if `{a}` is larger "
+                "than `{b}` the range is empty.", "Both ends are included, so the range stops at "
+                "`{b}` + 1."],
+    "head": ["`{a}[:{b}]` takes at most `{b}` values; slicing never fails on a short list.",
+             "A slice past the end of the list simply stops at the end."],
     "values_of": ["`.values()` gives the numbers stored in the dictionary, without their keys.",
                   "We only need the values here, so the loop runs over `{a}.values()`."],
     "keys_of": ["Looping over a dictionary visits its keys, in insertion order.",
@@ -1124,16 +1329,26 @@ HOW_SOURCE = {
 HOW_STYLE = {
     "loop": ["Everything happens in one explicit loop, which makes each decision easy to follow.",
              "The explicit loop is longer than a one-liner, but every step can be read on its "
-             "own."],
+             "own.",
+             "Written as a plain loop, the code shows the order in which things happen.",
+             "A loop like this is easy to step through in a debugger, one value at a time.",
+             "Beginners often find the loop version the easiest to check by hand."],
     "comprehension": ["The whole computation is one expression built around a generator.",
                       "A generator expression feeds the values straight into the reducing "
                       "function, "
-                      "without building a list."],
+                      "without building a list.",
+                      "One line does all the work; reading it from the `for` outwards helps.",
+                      "Nothing is stored along the way: the generator hands over one value at "
+                      "a time."],
     "steps": ["Each stage gets its own named variable, so intermediate results can be printed "
-              "while debugging.", "Naming the intermediate lists documents what each step does."],
+              "while debugging.", "Naming the intermediate lists documents what each step does.",
+              "Splitting the work into named stages costs a little memory and buys clarity.",
+              "Each line does one thing, so a wrong result is easy to trace to its stage."],
     "builtin": ["`filter` and `map` with small lambdas spell the same pipeline functionally.",
                 "The builtins `filter` and `map` return lazy iterators, consumed by the last "
-                "call."],
+                "call.",
+                "In the functional style the data flows from the innermost call outwards.",
+                "Small lambdas keep the test and the change next to where they are used."],
 }
 HOW_AGG = {
     "sum": "a running total starts at 0, the identity of addition",
@@ -1155,6 +1370,12 @@ HOW_AGG = {
     "longest": "a strictly longer word replaces the best so far, so ties keep the earlier one",
     "tally": "`dict.get(key, 0)` reads a count that may not exist yet",
     "any": "one match is enough to answer True",
+    "spread": "the spread needs both extremes, so an empty selection is given 0 explicitly",
+    "second": "a set removes ties first, so the runner-up is really a different value",
+    "shortest": "a strictly shorter word replaces the best so far, so ties keep the earlier one",
+    "groups": "`setdefault` creates an empty list for a new first letter and returns it, ready "
+              "for `append`",
+    "numbered": "the number of each line is one more than the number of lines written so far",
 }
 LESSON_TITLES = ["Filtering, transforming and reducing", "Small pipelines over collections",
                  "From many values to one answer", "Selecting and summarising data",
@@ -1176,9 +1397,16 @@ LESSON_INTROS = [
     "mind and each is followed by a run.",
     "Below: {n} functions, each small enough to check by hand. Try to predict every output.",
 ]
-SAME_AS = ["The same function can be written as a single expression:",
-           "For comparison, here is an equivalent version in another style:",
-           "An equivalent, more compact version:"]
+SAME_AS = {"comprehension": ["The same function can be written as a single expression:",
+                             "An equivalent, more compact version:"],
+           "builtin": ["The same pipeline with `filter` and `map`:",
+                       "An equivalent version built from builtins:"],
+           "loop": ["The same function, written as an explicit loop:",
+                    "Spelled out as a loop, it reads:"],
+           "steps": ["The same function, one named stage per line:",
+                     "Broken into named steps:"]}
+SAME_AS_ANY = ["For comparison, here is an equivalent version in another style:",
+               "Another way to write it, with the same results:"]
 
 
 def listing(values, limit=6):
@@ -1209,7 +1437,10 @@ def trace(r, c, args, out):
     steps = [r.choice(["For `{call}`, the loop sees {v}", "Take `{call}`: the values are {v}",
                        "Tracing `{call}`, we start from {v}", "With `{call}` the input gives {v}"])
              .format(call=call, v=listing(values))]
-    if t.test:
+    if t.test and not kept:
+        steps.append(r.choice(["none of them pass the test", "the test keeps nothing",
+                               "nothing gets through"]))
+    elif t.test:
         steps.append(r.choice(["{k} pass the test", "the test keeps {k}", "only {k} get through",
                                "of these, {k} qualify"]).format(k=listing(kept)))
     if t.map and kept:
@@ -1284,7 +1515,102 @@ NOTES = {
     "swap": "`swapcase` turns capitals into small letters and the other way round.",
     "code": "`ord` gives a character's Unicode code point; `chr` is its inverse.",
     "twice": "Multiplying a string by 2 repeats it.",
+    "prime": "Trying divisors up to the square root is enough: a larger divisor would pair with a "
+             "smaller one already tried.",
+    "perfect_square": "`math.isqrt` is an exact integer square root, with no floating-point "
+                      "rounding to worry about.",
+    "power_two": "A power of two has one bit set, and `{x} & ({x} - 1)` clears the lowest set "
+                 "bit, leaving 0 exactly then.",
+    "near": "`abs({x} - {k})` is the distance to {k}, whichever side the value is on.",
+    "exact_len": "`==` on lengths keeps only words of exactly {k} characters.",
+    "double_letter": "`zip({x}, {x}[1:])` pairs each letter with the next one.",
+    "lower_word": "`islower` is False for a string with no letters at all.",
+    "isogram": "A set keeps one copy of each letter, so its size shrinks when a letter repeats.",
+    "symbol": "`isalnum` is True for letters and digits; what is left, minus spaces, is "
+              "punctuation.",
+    "late": "Comparing with 'n' splits the lower-case alphabet into two halves.",
+    "digit_sum": "`str(abs({x}))` lists the digits, and `int` turns each one back into a number.",
+    "sign": "`True` and `False` count as 1 and 0, so subtracting two comparisons gives the sign.",
+    "distance": "`abs` makes the difference non-negative.",
+    "round_down": "`{x} // {k} * {k}` drops the remainder; with floor division negative values go "
+                  "further down.",
+    "label": "An f-string puts the value of the expression in braces into the text.",
+    "padded": "`zfill` pads on the left with zeros, after a minus sign if there is one.",
+    "binary": "`format(value, \"b\")` writes the number in base 2 without the `0b` prefix.",
+    "money": "The format spec `.2f` always shows two digits after the decimal point.",
+    "lower": "`lower` returns a new string; the original is unchanged.",
+    "no_vowels": "`join` glues back together only the characters that pass the test.",
+    "bracketed": "String concatenation with `+` builds a new string each time.",
+    "with_len": "Inside an f-string any expression works, such as a call to `len`.",
+    "middle": "`{x}[1:-1]` drops one character at each end; a word of two letters becomes ''.",
+    "centred": "`center` pads on both sides and leaves a word that is already long enough alone.",
+    "char_lower": "`lower` leaves characters without case, such as digits, unchanged.",
 }
+
+
+# Second wordings of NOTES and HOW_AGG for the operations that appear most often, so that
+# lessons do not repeat one sentence per operation.
+NOTES_ALT = {
+    "even": "An even number leaves remainder 0 when divided by 2, negative or not.",
+    "odd": "Python's remainder is never negative for a positive divisor, so `% 2` is 0 or 1.",
+    "positive": "Zero does not count as positive, which is why the test is `> 0`, not `>= 0`.",
+    "negative": "Only values strictly below zero pass; 0 is not negative.",
+    "above": "A value exactly equal to {k} fails `> {k}`; use `>=` to include it.",
+    "below": "The comparison `< {k}` leaves {k} itself out.",
+    "at_least": "With `>=`, the value {k} itself passes.",
+    "at_most": "The boundary {k} passes `<= {k}`.",
+    "multiple": "`%` gives the remainder, and a remainder of 0 means {k} divides the value.",
+    "long": "The length of a string is the number of characters in it, spaces included.",
+    "short": "`<=` keeps words of exactly {k} characters too.",
+    "starts": "'Apple' does not start with 'a': case matters to `startswith`.",
+    "contains": "For strings, `in` checks for a substring anywhere in the word.",
+    "palindrome": "Comparing a word with its reverse, `{x}[::-1]`, tests for a palindrome.",
+    "vowel": "The test looks the lower-cased character up in the string 'aeiou'.",
+    "square": "The square of a negative number is positive.",
+    "double": "`{x} * 2` and `{x} + {x}` give the same result.",
+    "scale": "Every value is multiplied by the same factor, {k}.",
+    "shift": "`+ {k}` shifts each value up by {k}.",
+    "abs": "`abs(-5)` and `abs(5)` are both 5.",
+    "halve": "Floor division rounds towards minus infinity, not towards zero.",
+    "mod": "The remainder after dividing by {k} lies between 0 and {k} - 1.",
+    "upper_map": "Strings are immutable: `upper` builds a new one.",
+    "title": "`'mcDonald'.capitalize()` is 'Mcdonald': the rest is lower-cased.",
+    "reverse": "`[::-1]` walks the string from the end to the start.",
+    "first": "Slicing with `[:1]` cannot fail, even on an empty string.",
+    "length": "After `len`, the values are numbers, not strings.",
+    "code": "`ord('A')` is 65 and `ord('a')` is 97.",
+    "prime": "1 is not prime, which is why the test starts with `{x} > 1`.",
+    "digit_sum": "The sign is dropped first, since '-' is not a digit.",
+    "label": "The f-string turns the number into text with a prefix.",
+}
+HOW_AGG_ALT = {
+    "sum": "adding starts from 0, so an empty selection sums to 0",
+    "count": "the count starts at 0 and grows by one per value that passes",
+    "max": "with no values there is no maximum, and the function says so with `None`",
+    "min": "`None` stands for 'no smallest value' when nothing is left",
+    "mean": "dividing by the count would fail on an empty selection, so that case returns 0.0",
+    "collect": "values are kept in the order they were seen",
+    "sorted": "the values are collected first and sorted once at the end",
+    "unique": "converting to a set removes duplicates, and sorting makes the order predictable",
+    "first": "the loop stops at the first value that qualifies",
+    "join": "the separator goes between the pieces, so one piece alone comes back unchanged",
+    "tally": "each value becomes a key, and its count goes up by one per occurrence",
+    "any": "the answer is True as soon as a single value qualifies",
+    "longest": "only a strictly longer word takes over, so the earliest of equal lengths wins",
+}
+
+
+LEADS = ["Task: {s}", "{s}", "Our next function, `{f}`: {s}", "Suppose we need this: {s}",
+         "The job: {s}", "Here is the problem. {s}", "Next problem. {s}", "`{f}` solves this: {s}",
+         "A common request: {s}", "Problem statement: {s}"]
+LEADS_DOC = ["The next function is `{f}`.", "Here is `{f}`.", "Next comes `{f}`.",
+             "Read `{f}` first; its docstring says what it does.", "Now `{f}`.",
+             "The docstring of `{f}` states the task.", "Look at `{f}` below.",
+             "Our next example is called `{f}`."]
+EDGE = ["Edge case: the result is {e}.", "Note the empty case: {e}.", "It returns {e}.",
+        "Nothing to work with? Then the answer is {e}.", "And the corner case: {e}."]
+PRACTICE = ["Practice", "Your turn", "Exercises", "Try these", "Now write your own",
+            "Practice problems", "Over to you", "Things to try"]
 
 
 def make_lesson(seed, index, audience):
@@ -1310,42 +1636,57 @@ def make_lesson(seed, index, audience):
             if op and r.random() < 0.8:
                 key = "upper_map" if op is c.task.map and op.key == "upper" else op.key
                 for part in key.split("+")[::2]:  # a combined test has a note for each half
-                    how.append(NOTES[part].format(x=x, k=k))
+                    note = r.choice([NOTES[part], NOTES_ALT.get(part, NOTES[part])])
+                    how.append(note.format(x=x, k=k))
                 if "+" in key:
                     how.append(f"With `{key.split('+')[1]}`, " + (
                         "both tests must hold." if "+and+" in key else "either test is enough."))
         how.append(r.choice(["Finally, ", "At the end, ", "Last, ", "To finish, "])
-                   + HOW_AGG[c.task.agg.key] + ".")
+                   + r.choice([HOW_AGG[c.task.agg.key],
+                               HOW_AGG_ALT.get(c.task.agg.key, HOW_AGG[c.task.agg.key])]) + ".")
         if c.task.check:
             how.append(f"The comparison with {c.task.check[1]} turns that number into True or "
                        f"False.")
         how.append(r.choice(HOW_STYLE[c.style]))
         traced = trace(r, c, *shown[r.randrange(len(shown))])
         # the task in words, unless the docstring already says it
-        lead = r.choice(["Task: {s}", "{s}", "Our next function, `{f}`: {s}",
-                         "Suppose we need this: {s}"]).format(s=c.summary, f=c.fname) \
-            if not with_doc else r.choice(["The next function is `{f}`.", "Here is `{f}`.",
-                                           "Read `{f}` first; its docstring says what it does.",
-                                           "Next comes `{f}`."]).format(f=c.fname)
+        lead = r.choice(LEADS).format(s=c.summary, f=c.fname) if not with_doc \
+            else r.choice(LEADS_DOC).format(f=c.fname)
         title = r.choice([f"`{c.fname}`", c.fname.replace("_", " ").capitalize()])
         if r.random() < 0.5:  # calls and output as two blocks
-            run = (r.choice(["Let us try it:", "Running it:", "A few calls:"])
-                   + f"\n\n```python\n{calls}\n```\n\n" + r.choice(["Output:", "This prints:"])
+            run = (r.choice(["Let us try it:", "Running it:", "A few calls:", "Some calls:",
+                             "Trying it on a few inputs:", "To check it, we call it a few times:"])
+                   + f"\n\n```python\n{calls}\n```\n\n"
+                   + r.choice(["Output:", "This prints:", "The output is:", "Printed:"])
                    + f"\n\n```\n{printed}```\n")
         else:  # an interactive session
             session = "".join(f">>> {call_repr(c.fname, a)}\n{o!r}\n" if o is not None else
                               f">>> print({call_repr(c.fname, a)})\nNone\n" for a, o in shown)
-            run = r.choice(["In the interpreter:", "An interactive session:", "At the prompt:"]) \
+            run = r.choice(["In the interpreter:", "An interactive session:", "At the prompt:",
+                            "In a Python shell:", "Trying it interactively:"]) \
                 + f"\n\n```pycon\n{session}```\n"
-        md = (f"### {title}\n\n{lead}\n\n```python\n{code}```\n\n" + " ".join(how) + "\n\n"
-              + run + f"\n{traced}\n")
+        if not c.task.check and r.random() < 0.35:  # the empty case, from the aggregate's row
+            how.append(r.choice(EDGE).format(e=c.task.agg.empty))
+        shape = r.random()  # the explanation as a paragraph, a list, or after the run
+        if shape < 0.5:
+            md = (f"### {title}\n\n{lead}\n\n```python\n{code}```\n\n" + " ".join(how)
+                  + "\n\n" + run + f"\n{traced}\n")
+        elif shape < 0.75:
+            md = (f"### {title}\n\n{lead}\n\n```python\n{code}```\n\n"
+                  + r.choice(["How it works:", "Points to notice:", "What to look at:",
+                              "Reading it line by line:"]) + "\n\n"
+                  + "".join(f"- {h}\n" for h in how) + "\n" + run + f"\n{traced}\n")
+        else:
+            md = (f"### {title}\n\n{lead}\n\n```python\n{code}```\n\n" + run + f"\n{traced} "
+                  + r.choice(["Why it works: ", "Some details. ", "A closer look: ", ""])
+                  + " ".join(how) + "\n")
         checks.append((code + "\n" + calls + "\n", printed))
         if r.random() < 0.25:  # the same task in another style, run against the same calls
             other = r.choice([s for s in STYLES if s != c.style])
-            alt_body, _ = render_body(c.task, c.names, other)
+            alt_body, used = render_body(c.task, c.names, other)
             if alt_body != c.body:
                 alt = c.source(with_doc=False, body=alt_body)
-                md += f"\n{r.choice(SAME_AS)}\n\n```python\n{alt}```\n"
+                md += f"\n{r.choice(SAME_AS[used] + SAME_AS_ANY)}\n\n```python\n{alt}```\n"
                 checks.append((alt + "\n" + calls + "\n", printed))
         parts.append(md)
         ops.append(c.ops)
@@ -1354,7 +1695,7 @@ def make_lesson(seed, index, audience):
         c = Composed(r, who, ctx, words)
         args = ", ".join(n_ for n_, _ in c.params())
         practice.append(f"{k}. Write `{c.fname}({args})`. {c.summary}")
-    parts.append(f"### {r.choice(['Practice', 'Your turn', 'Exercises'])}\n\n" + "\n".join(practice)
+    parts.append(f"### {r.choice(PRACTICE)}\n\n" + "\n".join(practice)
                  + "\n")
     return {"text": "\n".join(parts), "topic": "composed pipelines", "audience": who,
             "families": ["composed"], "ops": ops, "checks": checks}

@@ -40,6 +40,10 @@ What it does not do:
   code from the machine; inside one batch, programs share an interpreter (fresh globals each,
   a per-program CPU-time limit). That suits our own generated code; a batch that dies as a whole
   is re-run in halves down to single programs, so one bad program only fails itself.
+- spend unbounded time on real code. The behaviour check runs a record only if it has a function
+  to call (probe types, or the arity of a HumanEval row), and stops probing a record once its
+  calls have used PROBE_RECORD_CPU_S of CPU; such a record is kept and listed in the report
+  under "probe_capped". `decontam(..., behaviour=False)` skips the behaviour check.
 - catch every look-alike. Structure is compared only for functions of MIN_NODES nodes or more;
   behaviour only where HumanEval's tests call the function with literal arguments of matching
   types (BEHAVIOUR_PROBLEMS in the decontam report says how many problems that covers); a copy
@@ -66,7 +70,7 @@ import curriculum
 import phi1
 import sandbox
 
-VERSION = "2"          # bump when the output for a given seed changes
+VERSION = "3"          # bump when the output for a given seed changes
 CHUNK = 500            # records per resumable chunk of generation
 BATCH = 125            # records checked by one sandboxed program
 SIZES = {              # records generated (before checks, dedup and decontamination)
@@ -338,6 +342,15 @@ PROBE_CALL_S = 0.05    # CPU seconds per probe call; a call over it counts as th
 # then): 100x the CPU limit for a call, 10x for running a program's top level. Far above what a
 # loaded machine stretches real work to, so they do not make results depend on the load.
 PROBE_WALL_S, PROBE_EXEC_WALL_S = 100 * PROBE_CALL_S, 20.0
+# A record's probe calls together may use at most PROBE_RECORD_CPU_S of CPU: a generated record
+# needs milliseconds (the slowest of the tiny run's lessons, under 0.5 s), a library file of a
+# hundred functions, each tried on every HumanEval problem of its arity, can need minutes. A
+# record over the cap is kept, its remaining functions unprobed, and decontam's report lists it
+# under "probe_capped". The cap sits far above generated records, and its wall-clock backstop
+# (for code that sleeps) 50x above that, so that no load on the machine changes which records
+# are capped: the same seed must give the same bytes.
+PROBE_RECORD_CPU_S = 2.0
+PROBE_RECORD_WALL_S = 50 * PROBE_RECORD_CPU_S
 BEHAVIOUR_MIN_INPUTS = 3  # a HumanEval problem is compared by behaviour only with this many literal inputs
 
 
@@ -431,7 +444,7 @@ def code_of(rec):
 # has a CPU-time limit; outputs are made canonical (sets sorted, floats to 9 digits, objects by
 # type) so the hash does not depend on the interpreter's hash seed.
 PROBE_DRIVER = r"""
-import contextlib, hashlib, io, json, signal
+import contextlib, hashlib, io, json, signal, time
 class TimeoutError(BaseException):  # not an Exception: a program's `except Exception` cannot eat it
     pass
 class _WallClock(TimeoutError):  # the backstop for a program that sleeps instead of computing
@@ -471,7 +484,11 @@ def _canon(v, depth=0):
         return ["set", sorted((_canon(x, depth + 1) for x in v), key=json.dumps)]
     return ["object", type(v).__name__]
 _stalled = set()  # functions that once hit the wall-clock backstop are not called again
+_budget = [0.0, 0.0, False]  # the record's CPU and wall deadlines, and whether it ran over them
 def _call(fn, args):
+    if _budget[2] or time.process_time() > _budget[0] or time.monotonic() > _budget[1]:
+        _budget[2] = True
+        return "!Capped"
     if id(fn) in _stalled:
         return "!TimeoutError"
     try:
@@ -498,12 +515,13 @@ for _src, _funcs in _ITEMS:
         _unlimit()
     except BaseException:
         _unlimit()
-        _results.append([[None, None, None] for _ in _funcs])
+        _results.append([[[None, None, None] for _ in _funcs], 0])
         continue
     _out = []
+    _budget[:] = [time.process_time() + %r, time.monotonic() + %r, False]
     for _name, _tags, _arity, _report in _funcs:
         _fn = _g.get(_name)
-        if not callable(_fn):
+        if not callable(_fn) or _budget[2]:
             _out.append([None, None, None])
             continue
         _fp = None
@@ -518,34 +536,42 @@ for _src, _funcs in _ITEMS:
             if all(_call(_fn, a) == e for a, e in zip(_inputs, _expected)):
                 _match = _tid
                 break
-        _out.append([_fp, _match, [_call(_fn, a) for a in _report] if _report else None])
-    _results.append(_out)
+        _outs = [_call(_fn, a) for a in _report] if _report else None
+        # a function whose calls ran into the cap has no trustworthy result
+        _out.append([None, None, None] if _budget[2] else [_fp, _match, _outs])
+    _results.append([_out, sum(_row == [None, None, None] for _row in _out) if _budget[2] else 0])
 print(%r + json.dumps(_results))
 """
 
 
-def run_probes(records, he_table=(), workers=None, report_inputs=None):
+def run_probes(records, he_table=(), workers=None, report_inputs=None, capped=None):
     """For each record, [(function name, behaviour hash or None, matched HumanEval task or None,
-    outputs on report_inputs[record index] or None)]: all computed in the sandbox."""
-    items = []
+    outputs on report_inputs[record index] or None)]: all computed in the sandbox.
+
+    A record with nothing to call (no top-level function that has probe types, the arity of a
+    row of `he_table`, or report inputs) is not run at all. A record whose calls use more than
+    PROBE_RECORD_CPU_S of CPU is cut off there: its unfinished functions get (name, None, None,
+    None), and `capped`, a dict, receives {record index: number of such functions}."""
+    arities = {len(row[1]) for row in he_table}
+    items, idle = [], set()
     for k, rec in enumerate(records):
         src, funcs = code_of(rec)
         extra = report_inputs[k] if report_inputs else None
+        if not any(t or a in arities or extra for _, t, a in funcs):
+            idle.add(k)  # nothing to call: not even exec'd
         items.append((src, [[n, t, a, extra] for n, t, a in funcs]))
+    todo = [item for k, item in enumerate(items) if k not in idle]
     marker = "PROBED" + os.urandom(8).hex() + " "
     he, probes = json.dumps([list(row) for row in he_table]), json.dumps(PROBES)
 
     def driver(batch):
         return PROBE_DRIVER % (probes, he, json.dumps(batch), PROBE_CALL_S, PROBE_WALL_S,
-                               PROBE_EXEC_WALL_S, marker)
+                               PROBE_EXEC_WALL_S, PROBE_RECORD_CPU_S, PROBE_RECORD_WALL_S, marker)
 
     def timeout(batch):
         """Wall seconds a batch may take at worst: each program's exec up to its wall backstop,
-        each call its CPU limit, and per function one call stalled to its wall backstop (after
-        which the function is not called again)."""
-        funcs = sum(len(f) for _, f in batch)
-        calls = funcs * (12 + len(he_table) * 12)
-        return 30 + PROBE_EXEC_WALL_S * len(batch) + PROBE_CALL_S * calls + PROBE_WALL_S * funcs
+        its calls up to the record's wall backstop plus one call stalled to its own."""
+        return 30 + (PROBE_EXEC_WALL_S + PROBE_RECORD_WALL_S + PROBE_WALL_S) * len(batch)
 
     def parse(result, n):
         for line in result.stdout.splitlines():
@@ -560,16 +586,24 @@ def run_probes(records, he_table=(), workers=None, report_inputs=None):
         if got is not None:
             return got
         if len(batch) == 1:
-            return [[[None, None, None] for _ in batch[0][1]]]
+            return [[[[None, None, None] for _ in batch[0][1]], 0]]
         return rerun(batch[:len(batch) // 2]) + rerun(batch[len(batch) // 2:])
 
-    batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
+    batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
     results = sandbox.run_many([driver(b) for b in batches],
-                               timeout=max([timeout(b) for b in batches] or [1]), workers=workers)
-    out = []
+                               timeout=max([timeout(b) for b in batches] or [1]),
+                               workers=workers) if batches else []
+    done = []
     for b, r in zip(batches, results):
-        out += parse(r, len(b)) or rerun(b)
-    return [[(f[0], *got) for f, got in zip(item[1], res)] for item, res in zip(items, out)]
+        done += parse(r, len(b)) or rerun(b)
+    done = iter(done)
+    out = []
+    for k, item in enumerate(items):
+        res, over = ([[None, None, None] for _ in item[1]], 0) if k in idle else next(done)
+        if over and capped is not None:
+            capped[k] = over
+        out.append([(f[0], *got) for f, got in zip(item[1], res)])
+    return out
 
 
 def humaneval_behaviours(problems, workers=None):
@@ -715,17 +749,24 @@ class HumanEvalIndex:
         return None
 
 
-def decontam(records, report=None, index=None, behaviours=None, workers=None):
+def decontam(records, report=None, index=None, behaviours=None, workers=None, behaviour=True):
     """Drop records that copy HumanEval: by 13-gram, by AST shape, then by behaviour (any function
     of the record that gives a HumanEval solution's outputs on that problem's test inputs).
-    `behaviours`, a dict, receives {record position in the output: [behaviour hashes]}."""
+    `behaviours`, a dict, receives {record position in the output: [behaviour hashes]}.
+
+    The behaviour check runs code, so its cost is bounded (run_probes): a record with nothing to
+    call is not run, and one whose calls pass PROBE_RECORD_CPU_S is kept with its remaining
+    functions unchecked and listed in the report ("probe_capped"). `behaviour=False` skips the
+    check altogether (13-gram and AST only), e.g. for large amounts of real library code."""
     index = index or HumanEvalIndex(workers)
     texts = [doc_text(r) for r in records]  # raises DataError on a bad record before any work
     survivors, dropped = [], []
     for r, text in zip(tqdm(records, desc="decontam", disable=len(records) < 5000), texts):
         v = index.verdict(text)
         (survivors.append(r) if v is None else dropped.append({"id": r.get("id"), **v}))
-    probed = run_probes(survivors, index.behaviours, workers) if survivors else []
+    capped = {}
+    probed = run_probes(survivors, index.behaviours, workers, capped=capped) \
+        if survivors and behaviour else [[] for _ in survivors]
     out = []
     for r, funcs in zip(survivors, probed):
         hit = next(((name, m) for name, _, m, _ in funcs if m), None)
@@ -739,7 +780,10 @@ def decontam(records, report=None, index=None, behaviours=None, workers=None):
     if report:
         write_json(report, {"stage": "decontam", "in": len(records), "out": len(out), "ngram": NGRAM,
                             "ast_threshold": TAU, "ast_min_nodes": MIN_NODES,
-                            "behaviour_problems": len(index.behaviours),
+                            "behaviour_problems": len(index.behaviours) if behaviour else 0,
+                            "behaviour_checked": behaviour, "probe_record_cpu_s": PROBE_RECORD_CPU_S,
+                            "probe_capped": [{"id": survivors[k].get("id"), "unchecked_functions": n}
+                                             for k, n in sorted(capped.items())],
                             "dropped_ngram": sum("gram" in d["why"] for d in dropped),
                             "dropped_ast": sum("AST" in d["why"] for d in dropped),
                             "dropped_behaviour": sum("behaviour" in d["why"] for d in dropped),

@@ -522,3 +522,49 @@ def test_probes_survive_programs_that_sleep_or_fight_the_timer():
     assert res[0] == [("inc", None, None, None)], "the top level never finished: nothing probed"
     assert res[1][0][1] is not None and res[2][0][1] is not None, "stalled calls still get an output"
     assert res[3][0][1] == probe_one(good)["inc"] is not None
+
+
+class _NoCopies:
+    """A stand-in HumanEvalIndex: no 13-gram or AST verdicts, and a given behaviour table."""
+
+    def __init__(self, behaviours):
+        self.behaviours = behaviours
+
+    def verdict(self, text):
+        return None
+
+
+def test_probe_cost_is_bounded_per_record(monkeypatch, tmp_path):
+    """Records with nothing to call are not run at all; a record whose calls pass the per-record
+    CPU cap is cut off, kept, and named in decontam's report; behaviour=False runs nothing."""
+    # one-argument int problems, so a one-argument function is tried against every row
+    table = [(f"HumanEval/{i}", ["int"], [[1], [2], [3]], ["1", "2", str(i)]) for i in range(60)]
+    idle = [{"id": "no-functions", "text": "x = 1\nprint(x)\n"},
+            {"id": "wrong-arity", "text": "def pair(a, b):\n    return a\n"},
+            {"id": "class-only", "text": "class A:\n    def m(self, x):\n        return x\n"}]
+
+    def no_sandbox(*a, **k):
+        raise AssertionError("nothing here may be run")
+    with monkeypatch.context() as m:
+        m.setattr(data_gen.sandbox, "run_many", no_sandbox)
+        m.setattr(data_gen.sandbox, "run_python", no_sandbox)
+        res = data_gen.run_probes(idle, table, workers=1)
+        assert res == [[], [("pair", None, None, None)], []]
+        kept = data_gen.decontam(idle + [{"id": "typed", "text": "def inc(x: int) -> int:\n"
+                                          "    return x + 1\n"}], report=str(tmp_path / "off.json"),
+                                 index=_NoCopies(table), behaviour=False)
+        assert len(kept) == 4 and json.load(open(tmp_path / "off.json"))["behaviour_checked"] is False
+
+    monkeypatch.setattr(data_gen, "PROBE_RECORD_CPU_S", 0.3)
+    spin = "def spin(x: int) -> int:\n    while True:\n        pass\n"
+    good = "def inc(x: int) -> int:\n    return x + 1\n"
+    recs = [{"id": "slow", "text": spin + "\n" + good}, {"id": "fast", "text": good}]
+    capped = {}
+    res = data_gen.run_probes(recs, table, workers=1, capped=capped)
+    assert capped == {0: 2}, "spin ran into the cap, and inc after it was not probed"
+    assert res[0] == [("spin", None, None, None), ("inc", None, None, None)]
+    assert res[1][0][1] == probe_one(good)["inc"] is not None, "the next record starts afresh"
+    kept = data_gen.decontam(recs, report=str(tmp_path / "r.json"), index=_NoCopies(table), workers=1)
+    rep = json.load(open(tmp_path / "r.json"))
+    assert [r["id"] for r in kept] == ["slow", "fast"]
+    assert rep["probe_capped"] == [{"id": "slow", "unchecked_functions": 2}], rep
