@@ -762,7 +762,13 @@ def sample_next(logits, temperature, top_k, top_p, gen):
         drop = sorted_p.cumsum(dim=-1) - sorted_p > top_p
         sorted_p = sorted_p.masked_fill(drop, 0.0)
         probs = torch.zeros_like(probs).scatter(-1, order, sorted_p)
-    return torch.multinomial(probs, 1, generator=gen).squeeze(-1)
+    # inverse-CDF sampling: one uniform number per row, looked up in the running sum of the row's
+    # probabilities. A token of probability 0 adds nothing to the sum, so it is never the first
+    # entry above u; float32 rounding moves each token's share by about 1e-7 at most. On a CPU this
+    # is many times faster than torch.multinomial over a 50k vocabulary (bench/generate.py --sampler).
+    cdf = probs.cumsum(dim=-1)                                            # (B, V)
+    u = torch.rand(cdf.size(0), 1, generator=gen, device=cdf.device, dtype=cdf.dtype) * cdf[:, -1:]
+    return torch.searchsorted(cdf, u, right=True).clamp(max=cdf.size(-1) - 1).squeeze(-1)
 
 
 @torch.no_grad()

@@ -330,6 +330,16 @@ def install_guard(row, tree, violations_path):
 _preloaded = False
 
 
+def forget_modules(trees, keep=()):
+    """Drop from sys.modules every module loaded from a file inside one of `trees` (except the
+    packages named in keep, and their submodules)."""
+    roots = tuple(os.path.join(os.path.realpath(t), "") for t in trees)
+    for name, mod in list(sys.modules.items()):
+        f = getattr(mod, "__file__", None)
+        if f and os.path.realpath(f).startswith(roots) and name.split(".")[0] not in keep:
+            del sys.modules[name]
+
+
 def preload():
     """Import the heavy libraries once, before forking: each test's process starts with them.
     (Nothing here may start a thread pool: a forked child would inherit its locks.)"""
@@ -346,6 +356,10 @@ def preload():
             pass
         import gc
 
+        # transformers probes for Hugging Face's `kernels` package by importing that name, which
+        # finds this repository's kernels/ when the current directory is on sys.path: no module
+        # of a tree may be in the image every test process is forked from
+        forget_modules((ROOT,), keep=("course",))
         gc.collect()
         gc.freeze()  # the libraries' objects: a test's garbage collections need not walk them again
         _preloaded = True
@@ -388,6 +402,7 @@ def _child(row, tree, test, out_path, result_path, violations_path, memory_mb, c
         sys.path[:] = [tree] + [p for p in sys.path if p not in ("", ".", ROOT, tree)]
         for k in [m for m in sys.modules if m == "course" or m.startswith("course.")]:
             del sys.modules[k]  # the tree's own course/ (its tests, helpers) is imported afresh
+        forget_modules((ROOT, tree))  # and every other module of a tree: phi1, kernels, ...
         os.environ["TORCH_EXTENSIONS_DIR"] = os.path.join(tree, ".build", "torch_extensions")
         os.environ.pop("PHI1_NO_KERNELS", None)
         import torch

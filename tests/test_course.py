@@ -54,6 +54,19 @@ def builds(tmp_path_factory):
     return get
 
 
+def test_forked_tests_start_without_the_repository_modules():
+    """Every graded test is forked from a process that imported the heavy libraries (preload).
+    transformers probes for Hugging Face's `kernels` package by importing that name, which finds
+    this repository's kernels/ from its root: a forked test must not inherit that module, or it
+    builds and runs the reference kernels instead of the tree it grades."""
+    code = ("import os, sys; from course import runner; runner.preload(); "
+            "print([m for m, v in sys.modules.items() if getattr(v, '__file__', None) and "
+            "os.path.realpath(v.__file__).startswith(runner.ROOT + os.sep) and not m.startswith('course')])")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "[]", f"modules of the repository in the preloaded image: {r.stdout.strip()}"
+
+
 def test_list_json():
     r = course("list", "--json")
     assert r.returncode == 0, r.stderr
