@@ -13,7 +13,8 @@ by running the rendered function, and data_gen.py runs every record again in the
 Variety comes from the same draw: the code is written as a loop (plain, with a guard clause,
 or walking an index), a comprehension, a chain of named steps or `map`/`filter` with lambdas
 (tests/test_data_gen.py holds all styles equal); the
-docstring is plain, Google, Sphinx or NumPy style; annotations are modern, `typing` or absent;
+docstring is plain, Google, Sphinx or NumPy style; annotations are modern, `typing` or absent
+(read-only arguments sometimes `Sequence`/`Mapping`); strings take single or double quotes;
 identifiers come from the audience's vocabulary (a cook's `grams`, a coach's `scores`).
 
 Row formats (read the tables, not the engine, to see what the data can say):
@@ -35,6 +36,7 @@ so descriptions of long compositions read mechanically. This
 module imports nothing from the project; data_gen.py passes it the audience (who, context,
 words) from curriculum.py.
 """
+import ast
 import builtins
 import keyword
 import random
@@ -479,6 +481,106 @@ AGGS = [
         ["has", "any", "contains"], "False when there are none", "nomap"),
 ]
 
+# More wordings for the rows above, by key, added to their `says` (and a source's `heads`):
+# the same operation said the ways people say it.
+MORE_SAYS = {"tests": {
+    "even": ["{be} multiples of 2", "{have} an even value", "split evenly into two"],
+    "odd": ["{be} not even", "{be} odd numbers", "cannot be split evenly in two"],
+    "positive": ["{be} greater than zero", "{be} more than 0", "{have} a positive value"],
+    "negative": ["{be} less than zero", "{be} under 0", "{be} negative numbers"],
+    "nonzero": ["{be} anything but 0", "{be} different from zero"],
+    "above": ["{be} bigger than {k}", "{be} strictly over {k}", "exceed {k}"],
+    "below": ["{be} under {k}", "{be} strictly less than {k}", "fall short of {k}"],
+    "at_least": ["{be} no less than {k}", "reach {k}", "{be} not below {k}"],
+    "at_most": ["{be} not above {k}", "do not exceed {k}", "{be} {k} or less"],
+    "multiple": ["{be} evenly divisible by {k}", "leave no remainder when divided by {k}"],
+    "not_multiple": ["leave a remainder when divided by {k}", "{be} not multiples of {k}"],
+    "ends_in": ["{have} a last digit of {k}", "finish with the digit {k}"],
+    "small_abs": ["{have} a single digit", "{be} strictly between -10 and 10"],
+    "prime": ["{be} primes", "can only be divided by 1 and themselves"],
+    "near": ["{be} at most 5 away from {k}", "lie within 5 of {k}"],
+    "long": ["{be} more than {k} characters long", "{have} a length above {k}"],
+    "short": ["{have} no more than {k} characters", "{be} {k} characters long or shorter"],
+    "starts": ["{have} {k} as their first letter", "{be} spelled starting with {k}"],
+    "ends": ["{have} {k} as their last letter", "{be} spelled ending with {k}"],
+    "contains": ["include {k}", "{have} {k} in them", "use the letter {k}"],
+    "exact_len": ["{have} a length of exactly {k}", "{be} {k} letters long"],
+    "palindrome": ["{be} the same read in either direction", "{be} spelled the same reversed"],
+    "capital": ["begin with an upper-case letter", "{have} an upper-case first letter"],
+    "vowel_start": ["begin with a vowel", "{have} a vowel as their first letter"],
+    "vowel": ["{be} one of a, e, i, o, u", "{be} vowel letters"],
+    "consonant": ["{be} letters other than vowels"],
+    "digit": ["{be} the digits 0 to 9", "{be} numerals"],
+    "upper": ["{be} capital letters", "{be} in upper case"],
+    "letter": ["{be} alphabetic", "{be} letters of the alphabet"],
+}, "maps": {
+    "square": ["{np}, squared", "each of {np} times itself", "{np}, raised to the power 2"],
+    "double": ["{np}, times two", "{np}, each multiplied by 2", "double each of {np}"],
+    "scale": ["{np}, scaled by {k}", "{np} times {k}"],
+    "shift": ["{np}, with {k} added to each", "{np}, raised by {k}"],
+    "minus": ["{np}, each lowered by {k}", "{np}, less {k} each"],
+    "abs": ["the magnitudes of {np}", "{np}, made non-negative"],
+    "negate": ["{np}, negated", "minus each of {np}"],
+    "cube": ["{np}, raised to the third power", "{np}, to the power 3"],
+    "halve": ["{np}, divided by two and rounded down", "{np} floor-divided by 2"],
+    "length": ["the length of each of {np}", "the character counts of {np}"],
+    "upper": ["{np}, in capitals", "{np}, converted to upper case"],
+    "reverse": ["{np}, written back to front", "each of {np}, reversed"],
+    "first": ["the opening letters of {np}", "the first character of each of {np}"],
+}, "aggs": {
+    "sum": ["the total over {np}", "the sum over {np}", "{np}, summed up"],
+    "count": ["the total number of {np}", "the tally of {np}", "the number of items among {np}"],
+    "max": ["the highest of {np}", "the top value among {np}", "the greatest of {np}"],
+    "min": ["the least of {np}", "the lowest value among {np}", "the minimum among {np}"],
+    "collect": ["the list of {np}", "{np}, collected into a list", "all of {np}, as a list"],
+    "sorted": ["{np}, sorted", "{np}, smallest first", "{np}, in increasing order"],
+    "sorted_desc": ["{np}, largest first", "{np}, sorted high to low"],
+    "first": ["the first one of {np}", "the earliest one among {np}"],
+    "tally": ["a count of how often each of {np} appears", "the frequency of each of {np}"],
+}}
+MORE_HEADS = {
+    "numbers": ["integers", "list items"], "words": ["list entries", "string items"],
+    "text": ["individual words", "words of text"], "chars": ["individual characters", "symbols"],
+    "upto": ["counting numbers", "values"], "digits": ["individual digits"],
+    "csv": ["values", "cells", "columns"], "values_of": ["stored numbers", "entries"],
+    "keys_of": ["key names", "labels"], "head": ["leading values", "entries"],
+}
+# More name words, by key, for function names ('div_by_3' beside 'multiple_of_3').
+MORE_NAMES = {"tests": {
+    "even": ["evens", "even_valued"], "odd": ["odds", "odd_valued", "uneven"],
+    "positive": ["pos", "above_zero", "gains"], "negative": ["neg", "below_zero", "losses"],
+    "nonzero": ["non_zero", "not_zero"], "above": ["gt_{k}", "more_than_{k}", "large"],
+    "below": ["lt_{k}", "less_than_{k}", "low"], "at_least": ["ge_{k}", "from_{k}"],
+    "at_most": ["le_{k}", "up_to_{k}"], "multiple": ["div_by_{k}", "divisible_by_{k}", "mult_{k}"],
+    "not_multiple": ["not_div_by_{k}", "coprime_ish"], "ends_in": ["last_digit_{k}", "tail_{k}"],
+    "small_abs": ["one_digit", "small"], "prime": ["prime_valued", "is_prime"],
+    "near": ["around_{k}", "within_5_of_{k}"], "long": ["lengthy", "wordy", "big"],
+    "short": ["small", "compact"], "starts": ["from_{k}", "beginning_{k}", "prefixed_{k}"],
+    "ends": ["ends_{k}", "suffixed_{k}"], "contains": ["having_{k}", "has_{k}"],
+    "palindrome": ["palindromes", "symmetric"], "capital": ["titlecase", "upper_initial"],
+    "vowel_start": ["vowel_first", "starting_vowel", "a_to_u"], "vowel": ["vowels", "aeiou"],
+    "consonant": ["consonants"], "digit": ["numeric", "digits"], "letter": ["letters"]},
+    "maps": {
+    "square": ["sq", "squared_values"], "double": ["x2", "doubles"], "scale": ["by_{k}"],
+    "shift": ["up_{k}", "offset_{k}"], "minus": ["less_{k}", "down_{k}"], "abs": ["abs", "unsigned"],
+    "negate": ["negatives", "sign_flipped"], "length": ["lens", "word_lengths"],
+    "upper": ["caps", "uppercased"], "reverse": ["mirrored", "flipped"],
+    "first": ["first_chars", "heads"], "cube": ["cube", "third_powers"]},
+    "aggs": {
+    "sum": ["sum_of", "total_of", "tot"], "count": ["count_of", "num", "n", "tally_of"],
+    "max": ["max_of", "highest", "peak"], "min": ["min_of", "least", "bottom"],
+    "collect": ["pick", "filter", "keep", "extract"], "sorted": ["sort", "sorted_list"],
+    "unique": ["dedup", "uniq", "set_of"], "first": ["first_of", "find_first"],
+    "last": ["last_of", "final_one"], "join": ["join", "glue"], "mean": ["avg", "mean_of"],
+    "tally": ["count_each", "freq"], "any": ["any_of", "exists", "has_any"]}}
+TESTS = [t._replace(says=t.says + MORE_SAYS["tests"].get(t.key, []),
+                    names=t.names + MORE_NAMES["tests"].get(t.key, [])) for t in TESTS]
+MAPS = [m._replace(says=m.says + MORE_SAYS["maps"].get(m.key, []),
+                   names=m.names + MORE_NAMES["maps"].get(m.key, [])) for m in MAPS]
+AGGS = [g._replace(says=g.says + MORE_SAYS["aggs"].get(g.key, []),
+                   names=g.names + MORE_NAMES["aggs"].get(g.key, [])) for g in AGGS]
+SOURCES = [s._replace(heads=s.heads + MORE_HEADS.get(s.key, [])) for s in SOURCES]
+
 # Conditions on the answer: the function returns whether the aggregate compares to {K}.
 # Only for aggregates with a number as answer; K is drawn from the range given per aggregate.
 Check = namedtuple("Check", "op says names")
@@ -495,6 +597,67 @@ CHECKS = [
 CHECK_RANGES = {"sum": (0, 90), "count": (0, 5), "n_distinct": (1, 5), "product": (0, 200),
                 "mean": (0, 30), "spread": (0, 40)}
 JOINERS = [("and", "and"), ("or", "or")]
+
+# Other ways to write the same test, map or source, by key: each form computes exactly what the
+# row's own code does (on the inputs these tasks see), and one is drawn per task, the row's code
+# among them. {x}, {k}, {a}, {b} as in the rows.
+FORMS = {
+    "even": ["not {x} % 2", "{x} % 2 != 1"],
+    "odd": ["{x} % 2 != 0", "{x} % 2 > 0"],
+    "positive": ["0 < {x}"],
+    "negative": ["0 > {x}"],
+    "above": ["{k} < {x}"],
+    "below": ["{k} > {x}"],
+    "at_least": ["not {x} < {k}", "{k} <= {x}"],
+    "at_most": ["{k} >= {x}", "not {x} > {k}"],
+    "multiple": ["not {x} % {k}"],
+    "not_multiple": ["{x} % {k} > 0"],
+    "small_abs": ["abs({x}) < 10", "abs({x}) <= 9"],
+    "prime": ["{x} > 1 and not any({x} % factor == 0 for factor in range(2, math.isqrt({x}) + 1))",
+              "{x} >= 2 and all({x} % div for div in range(2, int({x} ** 0.5) + 1))"],
+    "power_two": ["{x} > 0 and bin({x}).count(\"1\") == 1"],
+    "near": ["{k} - 5 <= {x} <= {k} + 5", "-5 <= {x} - {k} <= 5"],
+    "long": ["{k} < len({x})"],
+    "short": ["not len({x}) > {k}"],
+    "contains": ["{x}.find({k}) >= 0", "{x}.count({k}) > 0"],
+    "double_letter": ["any({x}[i] == {x}[i + 1] for i in range(len({x}) - 1))"],
+    "palindrome": ["{x} == \"\".join(reversed({x}))", "{x}[::-1] == {x}"],
+    "vowel": ["{x} in \"aeiouAEIOU\""],
+    "consonant": ["{x}.isalpha() and {x} not in \"aeiouAEIOU\""],
+    "digit": ["{x} in \"0123456789\""],
+    "late": ["\"n\" <= {x}.lower()"],
+    "early": ["\"n\" > {x}.lower()"],
+    "isogram": ["len({x}) == len(set({x}))"],
+    "square": ["{x} ** 2"],
+    "double": ["2 * {x}", "{x} + {x}"],
+    "scale": ["{k} * {x}"],
+    "shift": ["{k} + {x}"],
+    "abs": ["{x} if {x} >= 0 else -{x}", "max({x}, -{x})"],
+    "negate": ["-1 * {x}", "0 - {x}"],
+    "last_digit": ["int(str({x})[-1])"],
+    "cube": ["{x} * {x} * {x}", "pow({x}, 3)"],
+    "clip": ["min({k}, {x})", "{x} if {x} < {k} else {k}"],
+    "floor0": ["max({x}, 0)", "max(0, {x})"],
+    "digit_sum": ["sum(map(int, str(abs({x}))))"],
+    "sign": ["1 if {x} > 0 else -1 if {x} < 0 else 0"],
+    "distance": ["abs({k} - {x})"],
+    "round_down": ["{x} - {x} % {k}"],
+    "label": ["\"#\" + str({x})", "\"#{{}}\".format({x})"],
+    "binary": ["f\"{{{x}:b}}\""],
+    "money": ["format({x} / 100, \".2f\")", "\"%.2f\" % ({x} / 100)"],
+    "reverse": ["\"\".join(reversed({x}))"],
+    "vowels": ["sum(c in \"aeiou\" for c in {x})", "len([c for c in {x} if c in \"aeiou\"])"],
+    "no_vowels": ["\"\".join(c for c in {x} if c not in \"aeiouAEIOU\")"],
+    "bracketed": ["f\"<{{{x}}}>\"", "\"<{{}}>\".format({x})"],
+    "with_len": ["{x} + \":\" + str(len({x}))"],
+    "twice": ["{x} + {x}", "2 * {x}"],
+    "countdown": ["reversed(range(1, {a} + 1))"],
+    "common": ["sorted(set({a}).intersection({b}))"],
+    "only_first": ["sorted(set({a}).difference({b}))"],
+    "either": ["sorted(set({a}).union({b}))"],
+    "csv": ["{a}.split(',')"],
+    "keys_of": ["{a}.keys()"],
+}
 
 # ----------------------------------------------------------------------------
 # 2. vocabulary: who the task is for decides the names of its values
@@ -613,6 +776,28 @@ LIMIT_NAMES = {"int": ["limit", "threshold", "cutoff", "k", "n", "bound"],
 ACC_NAMES = {"int": ["total", "result", "acc", "running"],
              "list": ["result", "out", "kept", "picked"],
              "other": ["best", "answer", "found", "result"]}
+# Helper names made from the task's words ({a}: the argument, {x}: one element, {t}/{m}/{s}: a
+# name word of the test, map or step): accumulators by aggregate, kept lists by what made them.
+ACC_OWN = {"sum": ["{x}_total", "total_{x}", "{x}_sum", "sum_of_{a}"],
+           "count": ["n_{a}", "{a}_count", "num_{t}", "{t}_count"],
+           "product": ["{x}_product", "prod"], "mean": ["{x}_total", "sum_{a}"],
+           "max": ["largest_{x}", "max_{x}", "top_{x}", "highest"],
+           "min": ["smallest_{x}", "min_{x}", "lowest_{x}", "least"],
+           "collect": ["{t}_{a}", "{m}_{a}", "new_{a}", "{a}_out"],
+           "sorted": ["{t}_{a}", "{m}_{a}", "to_sort", "unsorted"],
+           "sorted_desc": ["{t}_{a}", "{m}_{a}", "ranking"],
+           "unique": ["seen", "distinct_{a}", "seen_{x}s", "{t}_set"],
+           "n_distinct": ["seen", "distinct_{a}", "different"],
+           "last": ["last_{x}", "latest", "last_seen"], "join": ["pieces", "parts", "{x}_parts"],
+           "concat": ["out_text", "built", "letters"], "longest": ["longest_{x}", "longest_so_far"],
+           "shortest": ["shortest_{x}", "shortest_so_far"],
+           "tally": ["{x}_counts", "freq", "counter", "how_often"],
+           "spread": ["{t}_{a}", "{m}_{a}", "seen_{a}"], "second": ["distinct_{a}", "seen"],
+           "groups": ["by_initial", "{a}_by_letter", "groups"],
+           "numbered": ["lines", "numbered_{a}", "rows"]}
+KEPT_OWN = {"plain": ["all_{a}", "{a}_copy", "{a}_list"],
+            "test": ["{t}_{a}", "{t}_ones", "{t}_only", "{a}_{t}"],
+            "map": ["{m}_{a}", "{m}_values", "{a}_{m}", "{m}"]}
 SEPARATORS = [(" ", "single spaces"), (", ", "commas"), ("-", "hyphens"),
               ("", "nothing between them"),
               ("/", "slashes")]
@@ -644,8 +829,10 @@ def draw_task(r, words):
     """Pick a source, an optional test, map and step, and an aggregate whose types fit. At most
     one operation takes a parameter, so names and descriptions stay clear."""
     src = r.choice(SOURCES)
+    src = src._replace(loop=(src.loop[0], form(r, src.key, src.loop[1])))
     elem = src.elem
-    tests = [t for t in TESTS if t.elem == elem and t.key not in src.skip]
+    tests = [t._replace(code=form(r, t.key, t.code))
+             for t in TESTS if t.elem == elem and t.key not in src.skip]
     test = r.choice(tests) if r.random() < 0.8 else None
     if test and r.random() < 0.25:  # two tests joined by `and` / `or`
         others = [t for t in tests if t.key != test.key and not (t.param and test.param)]
@@ -655,6 +842,7 @@ def draw_task(r, words):
     if r.random() < 0.6:
         maps = [m for m in MAPS if m.elem == elem and not (test and test.param and m.param)]
         mp = r.choice(maps)
+        mp = mp._replace(code=form(r, mp.key, mp.code))
     out = mp.out if mp else elem
     aggs = [a for a in AGGS if compatible(out, a.elem) and not (mp and "nomap" in a.needs)
             and not (a.key == "any" and test is None)
@@ -678,6 +866,11 @@ def draw_task(r, words):
         usable = [c for c in CHECKS if c.op != "==" or agg.key in ("count", "n_distinct")]
         check = (r.choice(usable), r.randint(*CHECK_RANGES[agg.key]))
     return Task(src, test, mp, step, agg, k, kname, sep, param, check)
+
+
+def form(r, key, code):
+    """The row's own code or one of its other FORMS."""
+    return r.choice([code] + FORMS[key]) if key in FORMS else code
 
 
 def combine(t1, t2, code_word, say_word):
@@ -871,6 +1064,14 @@ def choose_names(r, task, who):
     out_kind = {"int": "int", "float": "int", "list": "list"}.get(task.agg.out, "other")
     # helper variables: the first name of a shuffled pool that no other name has taken
     taken = {names["a"], names.get("b"), names["x"], task.kname}
+    # besides the plain pools, names made from the task's own words: `even_scores`, `n_prices`
+    words = {"a": names["a"], "x": names["x"],
+             "t": plain_word(r, task.test.names) if task.test else "all",
+             "m": plain_word(r, task.map.names) if task.map else "",
+             "s": plain_word(r, task.step.names) if task.step else "out"}
+    own = {"acc": ACC_OWN.get(task.agg.key, []), "n": ["n_{a}", "{x}_count"],
+           "kept": KEPT_OWN["map" if task.map else "test" if task.test else "plain"],
+           "sel": KEPT_OWN["test"], "stepped": ["{s}", "{s}_{a}", "{a}_{s}"]}
     pools = {"acc": ACC_NAMES[out_kind], "n": ["count", "n_seen", "how_many"],
              "t": ["value", "v", "mapped", "new_value"], "y": ["item", "v", "e", "elem"],
              "kept": ["kept", "selected", "chosen", "picked", "filtered"],
@@ -878,6 +1079,8 @@ def choose_names(r, task, who):
              "stepped": ["steps", "processed", "transformed", "series"],
              "z": ["item", "entry", "elem", "piece"]}
     for key, pool in pools.items():
+        mine = [ident(f.format(**words)) for f in own.get(key, [])]
+        pool = pool + [w for w in mine if w not in RESERVED and len(w) <= 24] * 2
         free = [p for p in r.sample(pool, len(pool)) if p not in taken] or [pool[0] + "_" + key]
         names[key] = free[0]
         taken.add(free[0])
@@ -888,6 +1091,11 @@ def choose_names(r, task, who):
     if task.kname and task.kname in (names["a"], names.get("b"), names["x"]):
         names["k"] = task.kname + "_"
     return names
+
+
+def plain_word(r, words):
+    """A name word without a parameter in it ('even', not 'above_{k}')."""
+    return r.choice([w for w in words if "{" not in w] or [words[0].split("_{")[0]])
 
 
 def describe_np(r, task, names):
@@ -925,14 +1133,25 @@ FRAMES = ["Return {X}.", "Compute {X}.", "Work out {X}.", "Find {X}.", "Give bac
           "This function returns {X}.", "Calculate {X}.", "Produce {X}.", "Determine {X}.",
           "Report {X}.", "The answer is {X}.", "We want {X}.", "Returns {X}.", "Get {X}.",
           "Figure out {X}.", "Look up {X}.", "Build {X}.", "Evaluate {X}.",
-          "The function should return {X}.", "Your code must return {X}."]
+          "The function should return {X}.", "Your code must return {X}.",
+          "Return {X}, please.", "Write a function that returns {X}.", "Compute and return {X}.",
+          "It should give {X}.", "Hand back {X}.", "Answer with {X}.", "Return the value of {X}.",
+          "Count up and return {X}.", "Output {X}.", "Tell us {X}.", "Report back {X}.",
+          "Implement a function giving {X}.", "The return value is {X}.", "Yield {X}.",
+          "We need {X}.", "Calculate and return {X}.", "Work out and return {X}."]
 GIVEN = ["Given {args}, return {X}.", "Take {args} and return {X}.", "For {args}, return {X}.",
          "From {args}, compute {X}.", "Receive {args}; give back {X}.",
-         "With {args} as input, find {X}."]
+         "With {args} as input, find {X}.", "Using {args}, compute {X}.",
+         "Starting from {args}, work out {X}.", "You get {args}; return {X}.",
+         "The input is {args}. Return {X}.", "Accept {args} and produce {X}.",
+         "Given {args}, the function returns {X}.", "On {args}, answer with {X}."]
 EMPTY_FRAMES = ["The result is {e} when nothing qualifies.",
                 "If nothing qualifies, the answer is {e}.",
                 "With no matching values it returns {e}.", "An empty selection gives {e}.",
-                "When there is nothing to work with, return {e}."]
+                "When there is nothing to work with, return {e}.",
+                "No matches means {e}.", "Return {e} if nothing is left.",
+                "For an empty selection the answer is {e}.", "If no value passes, give {e}.",
+                "Nothing selected? Then {e}.", "The empty case returns {e}."]
 ARG_WORDS = {"list[int]": ["a list of integers", "a list of ints", "some whole numbers",
                            "integers, in any order", "a list of numbers (may be empty)"],
              "list[str]": ["a list of strings", "a list of words", "several strings",
@@ -943,6 +1162,18 @@ ARG_WORDS = {"list[int]": ["a list of integers", "a list of ints", "some whole n
              "dict[str, int]": ["a dictionary from strings to integers",
                                 "a mapping of names to counts",
                                 "a dict of str -> int"]}
+# Argument descriptions that use the argument's own name ({n}: `lap_times` -> 'lap times').
+ARG_OWN = {"list[int]": ["the {n}, as a list of ints", "a list of {n}", "the {n} to go through",
+                         "{n} (integers)", "the list of {n}", "all the {n}, as integers",
+                         "the {n}; an empty list is fine"],
+           "list[str]": ["the {n}, as strings", "a list of {n}", "the {n} to look at",
+                         "{n} (a list of str)", "the list of {n}", "the {n}, possibly empty"],
+           "str": ["the {n} to read", "the {n}, as one string", "a {n} (str)",
+                   "the {n} to work on", "the input {n}"],
+           "int": ["the {n} (an int)", "the {n} to use", "a {n}, any integer",
+                   "the {n}, as a whole number", "the value of {n}"],
+           "dict[str, int]": ["the {n}, from names to numbers", "the {n} dictionary",
+                              "a dict holding the {n}", "the {n} mapping"]}
 RETURN_WORDS = {"int": ["an integer", "an int", "the whole-number result"],
                 "float": ["a float", "a floating-point number"],
                 "bool": ["True or False", "a boolean", "a bool"],
@@ -951,6 +1182,22 @@ RETURN_WORDS = {"int": ["an integer", "an int", "the whole-number result"],
                 "dict": ["a dictionary", "a dict", "a new dictionary"],
                 "elem": ["a single value, or None", "one of the values, or None"],
                 "groups": ["a dictionary of lists", "a dict mapping letters to lists"]}
+RETURN_MORE = {"int": ["the count or total, as an int", "a whole number", "the integer answer"],
+               "float": ["the average as a float", "a float rounded to 2 places"],
+               "bool": ["whether the condition holds", "a truth value", "True or False, as a bool"],
+               "str": ["the text that results", "one string", "the built string"],
+               "list": ["the resulting list", "a list of the results", "a fresh list"],
+               "dict": ["the counts, as a dict", "a dictionary of counts", "a mapping to counts"],
+               "elem": ["the value found, or None", "a value, or None if there is none"],
+               "groups": ["the groups, as a dict of lists", "a dictionary from letters to lists"]}
+RETURN_WORDS = {k: v + RETURN_MORE[k] for k, v in RETURN_WORDS.items()}
+EXAMPLE_INTROS = ["", "For example:", "Examples:", "Example usage:", "Some calls of {f}:",
+                  "Usage:", "A few calls:", "Sample calls:", "How it behaves:", "E.g.:",
+                  "It works like this:", "Try it:", "Doctests:", "Some results:", "In use:",
+                  "Calls and results:", "{f} in action:", "What {f} returns:"]
+ARGS_HEADS = ["Args:", "Args:", "Arguments:", "Parameters:", "Params:"]
+RETURNS_HEADS = ["Returns:", "Returns:", "Return:", "Return value:"]
+EXAMPLES_HEADS = ["Examples:", "Example:", "For example:", "Usage:", "Doctest:"]
 
 
 def describe_steps(r, task, names):
@@ -958,23 +1205,36 @@ def describe_steps(r, task, names):
     src = task.source
     kword = f"`{names['k']}`" if task.kname else (names["k"] or "")
     np_ = f"the {r.choice(src.heads)} {r.choice(src.wheres).format(a=names['a'], b=names.get('b'))}"
-    parts = [r.choice(["go through {np}", "take {np}", "look at {np}", "walk over {np}"]).format(
+    parts = [r.choice(["go through {np}", "take {np}", "look at {np}", "walk over {np}",
+                       "start from {np}", "read {np}", "loop over {np}", "scan {np}"]).format(
         np=np_)]
     if task.test:
         say = r.choice(task.test.says).format(be="are", have="have", k=kword)
         parts.append(r.choice(["keep those that {s}", "keep only the ones that {s}",
-                               "ignore all but those that {s}"]).format(s=say))
+                               "ignore all but those that {s}",
+                               "discard the others, keeping those that {s}",
+                               "skip the rest and keep the ones that {s}",
+                               "select the ones that {s}", "filter for those that {s}"])
+                     .format(s=say))
+    them, rest = r.choice(STEP_WORDS)
     if task.map:
         say = r.choice(task.map.says)
-        parts.append("take them" + say[4:].format(k=kword) if say.startswith("{np}")
-                     else "turn them into " + say.format(np="them", k=kword))
+        parts.append(f"take {them}" + say[4:].format(k=kword) if say.startswith("{np}")
+                     else f"turn {them} into " + say.format(np=them, k=kword))
     if task.step:
-        parts.append("form " + r.choice(task.step.says).format(np="the results"))
+        parts.append(r.choice(["form ", "compute ", "build "])
+                     + r.choice(task.step.says).format(np=rest))
     sepword = task.sep[1] if task.sep else ""
-    parts.append("return " + with_check(r, task, r.choice(agg_says(task)).format(np="the results",
-                                                                              sepword=sepword)))
+    parts.append(r.choice(["return ", "give back ", "answer with "])
+                 + with_check(r, task, r.choice(agg_says(task)).format(np=rest, sepword=sepword)))
     text = ", ".join(parts[:-1]) + r.choice([", and ", ", then "]) + parts[-1] + "."
     return text[0].upper() + text[1:]
+
+
+# How a recipe refers to the values it has so far: (after 'take', after 'of').
+STEP_WORDS = [("them", "the results"), ("them", "what is left"), ("those", "the kept values"),
+              ("what remains", "those"), ("the survivors", "the survivors"),
+              ("them", "the selection"), ("those", "the remainder")]
 
 
 def describe(r, task, names):
@@ -1015,13 +1275,18 @@ def function_name(r, task, names, who):
     elif order < 0.8:
         name = ident(*parts, noun, agg_w)
     else:
-        name = ident(r.choice(["get", "compute", "find", "calc"]), agg_w, *parts[:1], noun)
+        name = ident(r.choice(VERBS), agg_w, *parts[:1], noun)
     if task.check:
         check, K = task.check
         name = ident(r.choice(["", "is", "check"]), name, r.choice(check.names).format(K=K))
     return name
 
 
+CONTEXT_FRAMES = ["Part of {c}.", "Written for {c}.", "Used in {c}.", "From {c}.",
+                  "Needed by {c}.", "This helper belongs to {c}.", "Context: {c}.",
+                  "It comes from {c}.", "Handy in {c}."]
+VERBS = ["get", "compute", "find", "calc", "make", "build", "work_out", "take", "fetch",
+         "derive", "report", "select", "summarise", "eval", "do", "list", "pull"]
 RESERVED = set(dir(builtins)) | set(keyword.kwlist)
 DOC_STYLES = ["plain", "google", "sphinx", "numpy"]
 
@@ -1032,11 +1297,11 @@ def docstring(r, style, summary, params, ret_words, examples, fname):
     ret_words = r.choice(RETURN_WORDS[ret_words]) if ret_words in RETURN_WORDS else ret_words
     lines = [summary]
     if style == "google":
-        lines += ["", r.choice(["Args:", "Args:", "Arguments:"])] + [f"    {n}: {w}." for n, w in params]
-        lines += ["", r.choice(["Returns:", "Returns:", "Return:"]),
+        lines += ["", r.choice(ARGS_HEADS)] + [f"    {n}: {w}." for n, w in params]
+        lines += ["", r.choice(RETURNS_HEADS),
                   f"    {ret_words[0].upper() + ret_words[1:]}."]
         if ex_lines:
-            lines += ["", r.choice(["Examples:", "Example:", "For example:"])]
+            lines += ["", r.choice(EXAMPLES_HEADS)]
             lines += ["    " + s for s in ex_lines]
     elif style == "sphinx":
         lines += [""] + [f":param {n}: {w}" for n, w in params] \
@@ -1050,8 +1315,7 @@ def docstring(r, style, summary, params, ret_words, examples, fname):
         if ex_lines:
             lines += ["", "Examples", "--------"] + ex_lines
     elif ex_lines:
-        intro = r.choice(["", "For example:", "Examples:", "Example usage:",
-                          f"Some calls of {fname}:"])
+        intro = r.choice(EXAMPLE_INTROS).format(f=fname)
         lines += [""] + ([intro] if intro else []) + ex_lines
     return lines
 
@@ -1125,8 +1389,40 @@ def run_reference(src, fname, inputs):
     return out
 
 
-def call_repr(fname, args):
-    return f"{fname}({', '.join(repr(a) for a in args)})"
+def literal(v, quote="'"):
+    """`repr(v)`, with strings in `quote` where that needs no escapes (black writes `"a"`)."""
+    if isinstance(v, str):
+        text = repr(v)
+        return quote + text[1:-1] + quote if text[0] != quote and quote not in v else text
+    if isinstance(v, list):
+        return "[" + ", ".join(literal(e, quote) for e in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{literal(k, quote)}: {literal(e, quote)}"
+                               for k, e in v.items()) + "}"
+    return repr(v)
+
+
+def call_repr(fname, args, quote="'"):
+    return f"{fname}({', '.join(literal(a, quote) for a in args)})"
+
+
+def requote(code, quote):
+    """`code` with its string literals in `quote`, when it uses one kind of quote only and the
+    change leaves the syntax tree as it was; else `code` unchanged."""
+    other = "'" if quote == '"' else '"'
+    if other not in code or quote in code or "\\" in code:
+        return code
+    new = code.replace(other, quote)
+    try:
+        same = ast.dump(ast.parse(new)) == ast.dump(ast.parse(code))
+    except SyntaxError:
+        same = False
+    return new if same else code
+
+
+def requote_spans(note, quote):
+    """The same change inside a note's `code spans`."""
+    return re.sub(r"`[^`]+`", lambda m: requote(m.group()[1:-1], quote).join("``"), note)
 
 # ----------------------------------------------------------------------------
 # 7. a whole function: header, docstring, body
@@ -1148,6 +1444,9 @@ class Composed:
         wanted = style or r.choice(STYLES)
         self.doc_style = doc_style or r.choices(DOC_STYLES, weights=(6, 2, 2, 1))[0]
         self.typing = r.choice(["modern", "modern", "typing", "none"])
+        self.quote = r.choice(["'", '"'])  # the string quotes its code and calls use
+        # read-only arguments may be annotated by what the code needs: Sequence, Mapping
+        self.abstract = self.typing != "none" and r.random() < 0.3
         self.summary = describe(r, task, self.names)
         self.context = ctx if r.random() < 0.3 else None
         self.body, self.style = render_body(task, self.names, wanted)
@@ -1184,22 +1483,36 @@ class Composed:
             lines.append("import itertools")
         if self.typing == "typing":
             sig = self.signature()
-            used = [t for t in ("Dict", "List", "Optional") if t + "[" in sig]
+            used = [t for t in ("Dict", "List", "Mapping", "Optional", "Sequence")
+                    if re.search(rf"\b{t}\[", sig)]
             if used:
                 lines.append("from typing import " + ", ".join(used))
+        elif self.abstract:
+            sig = self.signature()
+            used = [t for t in ("Mapping", "Sequence") if t + "[" in sig]
+            if used:
+                lines.append("from collections.abc import " + ", ".join(used))
         return lines
+
+    def arg_type(self, t):
+        """An argument's annotation: the functions only read their lists and dictionaries."""
+        if self.abstract:
+            t = re.sub(r"^list\[", "Sequence[", re.sub(r"^dict\[", "Mapping[", t))
+        return t
 
     def signature(self):
         if self.typing == "none":
             return f"def {self.fname}({', '.join(n for n, _ in self.params())}):"
-        ps = ", ".join(f"{n}: {restyle_type(t, self.typing)}" for n, t in self.params())
+        ps = ", ".join(f"{n}: {restyle_type(self.arg_type(t), self.typing)}"
+                       for n, t in self.params())
         return f"def {self.fname}({ps}) -> {result_type(self.task, self.typing)}:"
 
     def docstring(self, examples, r):
-        words = [(n, r.choice(ARG_WORDS[t])) for n, t in self.params()]
+        words = [(n, r.choice(ARG_WORDS[t] + [w.format(n=n.replace("_", " ").strip())
+                                               for w in ARG_OWN[t]])) for n, t in self.params()]
         summary = self.summary
         if self.context:
-            summary += " " + r.choice(["Part of {c}.", "Written for {c}.", "Used in {c}."]).format(
+            summary += " " + r.choice(CONTEXT_FRAMES).format(
                 c=self.context)
         summary = wrap(summary, 88)
         out = "bool" if self.task.check else self.task.agg.out
@@ -1212,11 +1525,11 @@ class Composed:
         text = ("\n".join(head) + "\n\n\n" if head else "") + self.signature() + "\n"
         if with_doc:
             # a doctest shows nothing for None, so such a call is wrapped in print()
-            ex = [(call_repr(self.fname, a) if o is not None
-                   else f"print({call_repr(self.fname, a)})", repr(o))
+            ex = [(call_repr(self.fname, a, self.quote) if o is not None
+                   else f"print({call_repr(self.fname, a, self.quote)})", repr(o))
                   for a, o in zip(self.inputs, self.outputs)][:n_examples]
             text += indent(self.docstring(ex, r or self.r)) + "\n"
-        return text + indent(body or self.body) + "\n"
+        return text + indent(requote(body or self.body, self.quote)) + "\n"
 
 
 def wrap(text, width):
@@ -1419,9 +1732,18 @@ def listing(values, limit=6):
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def trace(r, c, args, out):
+ORDINALS = ["first", "second", "third", "fourth"]
+TRACE_NTH = ["For the {nth} call, the loop sees {v}", "Take the {nth} call: the values are {v}",
+             "Tracing the {nth} call, we start from {v}", "In the {nth} call the input gives {v}",
+             "Let us follow the {nth} call: it starts with {v}", "By hand, the {nth} call begins "
+             "with {v}", "Step by step, the {nth} call above reads {v}",
+             "Walking through the {nth} call, the input holds {v}"]
+
+
+def trace(r, c, args, out, which=None, of=None):
     """A worked trace of one call: the values at each stage, computed by evaluating the stage
-    expressions of the task itself (the final value is the one the lesson's check prints)."""
+    expressions of the task itself (the final value is the one the lesson's check prints).
+    which/of: the call's place among the `of` calls just shown, to refer to it by its place."""
     import itertools
     import math
     t, names = c.task, c.names
@@ -1433,26 +1755,39 @@ def trace(r, c, args, out):
         if t.test else values
     mapped = [eval(t.map.code.format(x=x, k=names["k"]), {**env, x: v}) for v in kept] \
         if t.map else kept
-    call = call_repr(c.fname, args)
+    call = call_repr(c.fname, args, c.quote)
     steps = [r.choice(["For `{call}`, the loop sees {v}", "Take `{call}`: the values are {v}",
-                       "Tracing `{call}`, we start from {v}", "With `{call}` the input gives {v}"])
+                       "Tracing `{call}`, we start from {v}", "With `{call}` the input gives {v}",
+                       "Let us follow `{call}`: it starts with {v}",
+                       "By hand, `{call}` begins with {v}", "Step by step, `{call}` reads {v}",
+                       "Consider `{call}`; the values come in as {v}",
+                       "Walking through `{call}`, the input holds {v}"])
              .format(call=call, v=listing(values))]
+    if which is not None and r.random() < 0.5:  # "the second call" instead of repeating it
+        nth = "last" if which == of - 1 and of > 1 and r.random() < 0.5 else ORDINALS[which]
+        steps = [r.choice(TRACE_NTH).format(nth=nth, v=listing(values))]
     if t.test and not kept:
         steps.append(r.choice(["none of them pass the test", "the test keeps nothing",
-                               "nothing gets through"]))
+                               "nothing gets through", "every one of them fails the test",
+                               "the filter rejects them all"]))
     elif t.test:
         steps.append(r.choice(["{k} pass the test", "the test keeps {k}", "only {k} get through",
-                               "of these, {k} qualify"]).format(k=listing(kept)))
+                               "of these, {k} qualify", "the filter leaves {k}",
+                               "{k} survive the test", "keeping just {k}",
+                               "the ones that pass are {k}"]).format(k=listing(kept)))
     if t.map and kept:
         steps.append(r.choice(["they become {m}", "mapping gives {m}",
-                               "after the change we have {m}"])
+                               "after the change we have {m}", "transformed, they read {m}",
+                               "the map turns them into {m}", "changing each one gives {m}"])
                      .format(m=listing(mapped)))
     if t.step and mapped:
         stepped = eval(t.step.expr.format(l="_l"), {**env, "_l": mapped})
         step = t.step.names[0].replace("_", " ")
         steps.append(f"the {step} step turns that into {listing(stepped)}")
     steps.append(r.choice(["so the result is {o!r}", "and the function returns {o!r}",
-                           "which gives {o!r}"]).format(o=out))
+                           "which gives {o!r}", "so the call returns {o!r}",
+                           "and the answer comes out as {o!r}", "leaving {o!r} as the result",
+                           "and we end with {o!r}"]).format(o=out))
     return ", ".join(steps[:-1]) + "; " + steps[-1] + "."
 
 
@@ -1602,15 +1937,56 @@ HOW_AGG_ALT = {
 
 LEADS = ["Task: {s}", "{s}", "Our next function, `{f}`: {s}", "Suppose we need this: {s}",
          "The job: {s}", "Here is the problem. {s}", "Next problem. {s}", "`{f}` solves this: {s}",
-         "A common request: {s}", "Problem statement: {s}"]
+         "A common request: {s}", "Problem statement: {s}", "What we want: {s}",
+         "The goal of `{f}`: {s}", "A small task. {s}", "Consider this request: {s}",
+         "Here is what `{f}` must do. {s}", "Another one. {s}", "The specification: {s}",
+         "Someone asks for this: {s}", "Brief: {s}"]
 LEADS_DOC = ["The next function is `{f}`.", "Here is `{f}`.", "Next comes `{f}`.",
              "Read `{f}` first; its docstring says what it does.", "Now `{f}`.",
              "The docstring of `{f}` states the task.", "Look at `{f}` below.",
-             "Our next example is called `{f}`."]
+             "Our next example is called `{f}`.", "Meet `{f}`.", "Consider `{f}`.",
+             "`{f}` comes next; the docstring explains it.", "Let us read `{f}`.",
+             "Now for `{f}`, documented in its docstring.", "On to `{f}`."]
 EDGE = ["Edge case: the result is {e}.", "Note the empty case: {e}.", "It returns {e}.",
-        "Nothing to work with? Then the answer is {e}.", "And the corner case: {e}."]
+        "Nothing to work with? Then the answer is {e}.", "And the corner case: {e}.",
+        "With an empty selection you get {e}.", "Corner case: {e}.",
+        "Watch the empty case, which gives {e}.", "If nothing is selected, that is {e}."]
+PRACTICE_ITEMS = ["Write `{f}`. {s}", "Write `{f}`. {s}", "Implement `{f}`. {s}",
+                  "Define `{f}`. {s}", "`{f}`: {s}", "Write a function `{f}`. {s}",
+                  "Code `{f}`. {s}", "Now `{f}`. {s}", "Fill in `{f}`. {s}",
+                  "Create `{f}`. {s}", "A function `{f}`. {s}"]
 PRACTICE = ["Practice", "Your turn", "Exercises", "Try these", "Now write your own",
             "Practice problems", "Over to you", "Things to try"]
+
+
+CHECK_NOTES = ["The comparison with {K} turns that number into True or False.",
+               "Comparing with {K} makes the answer a boolean.",
+               "The final comparison against {K} yields True or False.",
+               "Instead of the number itself, the function reports how it compares with {K}."]
+TEST_CODE = {t.key: t.code for t in TESTS}
+MAP_CODE = {m.key: m.code for m in MAPS}
+SOURCE_CODE = {s.key: s.loop[1] for s in SOURCES}
+# What to say about a source written in its other FORM.
+HOW_FORM = {
+    "countdown": ["`reversed(range(1, {a} + 1))` gives `{a}`, `{a}` - 1, ..., 1: the same numbers "
+                  "as counting up, read from the top.",
+                  "`reversed` walks the range backwards without building a list."],
+    "common": ["`set.intersection` accepts any iterable, so `{b}` need not be turned into a set "
+               "first.", "The method `intersection` keeps the values found in both lists."],
+    "only_first": ["`set({a}).difference({b})` keeps the values that `{b}` lacks.",
+                   "The method `difference` is the spelled-out form of `-` on sets."],
+    "either": ["`set({a}).union({b})` merges the two lists and drops repeats.",
+               "The method `union` is the spelled-out form of `|` on sets."],
+    "csv": ["`split(',')` cuts the line at every comma, keeping empty fields.",
+            "Unlike `split()`, splitting on a comma keeps spaces and empty fields."],
+    "keys_of": ["`.keys()` is a view of the dictionary's keys, in insertion order.",
+                "Looping over `{a}.keys()` is the same as looping over `{a}`."],
+}
+
+
+def shows(note, code):
+    """Whether every piece of code a note quotes is in `code`."""
+    return all(f in code for f in re.findall(r"`([^`]+)`", note))
 
 
 def make_lesson(seed, index, audience):
@@ -1627,43 +2003,57 @@ def make_lesson(seed, index, audience):
         with_doc = r.random() < 0.5
         code = c.source(with_doc=with_doc, n_examples=0, r=r)
         shown = list(zip(c.inputs, c.outputs))[:r.randint(2, 4)]
-        calls = "\n".join(f"print({call_repr(c.fname, a)})" for a, _ in shown)
+        calls = "\n".join(f"print({call_repr(c.fname, a, c.quote)})" for a, _ in shown)
         printed = "".join(f"{o}\n" for _, o in shown)
         x, k = c.names["x"], c.names["k"]
-        how = [r.choice(HOW_SOURCE[c.task.source.key]).format(a=c.names["a"], b=c.names.get("b"),
-                                                              x=x)]
+        src = c.task.source
+        own = src.loop[1] == SOURCE_CODE[src.key]
+        how = [r.choice(HOW_SOURCE[src.key] if own else HOW_FORM[src.key])
+               .format(a=c.names["a"], b=c.names.get("b"), x=x)]
         for op in (c.task.test, c.task.map):
             if op and r.random() < 0.8:
                 key = "upper_map" if op is c.task.map and op.key == "upper" else op.key
                 for part in key.split("+")[::2]:  # a combined test has a note for each half
-                    note = r.choice([NOTES[part], NOTES_ALT.get(part, NOTES[part])])
-                    how.append(note.format(x=x, k=k))
+                    notes = [n.format(x=x, k=k) for n in (NOTES[part], NOTES_ALT.get(part))
+                             if n]
+                    row = (MAP_CODE if op is c.task.map else TEST_CODE)[part.replace("_map", "")]
+                    if row.format(x=x, k=k) not in c.body:  # another FORM: notes must show it
+                        notes = [n for n in notes if shows(n, c.body)]
+                    if notes:
+                        how.append(r.choice(notes))
                 if "+" in key:
                     how.append(f"With `{key.split('+')[1]}`, " + (
                         "both tests must hold." if "+and+" in key else "either test is enough."))
-        how.append(r.choice(["Finally, ", "At the end, ", "Last, ", "To finish, "])
+        how.append(r.choice(["Finally, ", "At the end, ", "Last, ", "To finish, ", "Lastly, ",
+                             "In the last step, ", "As for the answer, ", "At the very end, "])
                    + r.choice([HOW_AGG[c.task.agg.key],
                                HOW_AGG_ALT.get(c.task.agg.key, HOW_AGG[c.task.agg.key])]) + ".")
         if c.task.check:
-            how.append(f"The comparison with {c.task.check[1]} turns that number into True or "
-                       f"False.")
+            how.append(r.choice(CHECK_NOTES).format(K=c.task.check[1]))
         how.append(r.choice(HOW_STYLE[c.style]))
-        traced = trace(r, c, *shown[r.randrange(len(shown))])
+        how = [requote_spans(h, c.quote) for h in how]  # the notes quote code as it is written
+        which = r.randrange(len(shown))
+        traced = trace(r, c, *shown[which], which=which, of=len(shown))
         # the task in words, unless the docstring already says it
         lead = r.choice(LEADS).format(s=c.summary, f=c.fname) if not with_doc \
             else r.choice(LEADS_DOC).format(f=c.fname)
         title = r.choice([f"`{c.fname}`", c.fname.replace("_", " ").capitalize()])
         if r.random() < 0.5:  # calls and output as two blocks
             run = (r.choice(["Let us try it:", "Running it:", "A few calls:", "Some calls:",
-                             "Trying it on a few inputs:", "To check it, we call it a few times:"])
+                             "Trying it on a few inputs:", "To check it, we call it a few times:",
+                             "Time to run it:", "We can test it like this:", "Calling it:",
+                             "Here it is in use:", "A quick test:"])
                    + f"\n\n```python\n{calls}\n```\n\n"
-                   + r.choice(["Output:", "This prints:", "The output is:", "Printed:"])
+                   + r.choice(["Output:", "This prints:", "The output is:", "Printed:",
+                               "Result:", "We see:", "On screen:", "It prints:"])
                    + f"\n\n```\n{printed}```\n")
         else:  # an interactive session
-            session = "".join(f">>> {call_repr(c.fname, a)}\n{o!r}\n" if o is not None else
-                              f">>> print({call_repr(c.fname, a)})\nNone\n" for a, o in shown)
+            session = "".join(f">>> {call_repr(c.fname, a, c.quote)}\n{o!r}\n" if o is not None
+                              else f">>> print({call_repr(c.fname, a, c.quote)})\nNone\n"
+                              for a, o in shown)
             run = r.choice(["In the interpreter:", "An interactive session:", "At the prompt:",
-                            "In a Python shell:", "Trying it interactively:"]) \
+                            "In a Python shell:", "Trying it interactively:", "In the REPL:",
+                            "Interactively:", "From the Python prompt:"]) \
                 + f"\n\n```pycon\n{session}```\n"
         if not c.task.check and r.random() < 0.35:  # the empty case, from the aggregate's row
             how.append(r.choice(EDGE).format(e=c.task.agg.empty))
@@ -1674,11 +2064,13 @@ def make_lesson(seed, index, audience):
         elif shape < 0.75:
             md = (f"### {title}\n\n{lead}\n\n```python\n{code}```\n\n"
                   + r.choice(["How it works:", "Points to notice:", "What to look at:",
-                              "Reading it line by line:"]) + "\n\n"
+                              "Reading it line by line:", "Notes:", "Things to see here:",
+                              "Worth noticing:", "Details:"]) + "\n\n"
                   + "".join(f"- {h}\n" for h in how) + "\n" + run + f"\n{traced}\n")
         else:
             md = (f"### {title}\n\n{lead}\n\n```python\n{code}```\n\n" + run + f"\n{traced} "
-                  + r.choice(["Why it works: ", "Some details. ", "A closer look: ", ""])
+                  + r.choice(["Why it works: ", "Some details. ", "A closer look: ", "",
+                              "Under the hood: ", "In more detail: ", "How so? "])
                   + " ".join(how) + "\n")
         checks.append((code + "\n" + calls + "\n", printed))
         if r.random() < 0.25:  # the same task in another style, run against the same calls
@@ -1694,7 +2086,8 @@ def make_lesson(seed, index, audience):
     for k in range(1, r.randint(2, 4)):
         c = Composed(r, who, ctx, words)
         args = ", ".join(n_ for n_, _ in c.params())
-        practice.append(f"{k}. Write `{c.fname}({args})`. {c.summary}")
+        practice.append(f"{k}. " + r.choice(PRACTICE_ITEMS).format(f=f"{c.fname}({args})",
+                                                                   s=c.summary))
     parts.append(f"### {r.choice(PRACTICE)}\n\n" + "\n".join(practice)
                  + "\n")
     return {"text": "\n".join(parts), "topic": "composed pipelines", "audience": who,

@@ -568,3 +568,74 @@ def test_probe_cost_is_bounded_per_record(monkeypatch, tmp_path):
     rep = json.load(open(tmp_path / "r.json"))
     assert [r["id"] for r in kept] == ["slow", "fast"]
     assert rep["probe_capped"] == [{"id": "slow", "unchecked_functions": 2}], rep
+
+
+def _forms_inputs(r, elem):
+    """Elements of the kind a row reads, edge cases included (0, negatives, '', capitals)."""
+    words = ["", "a", "I", "noon", "Apple", "level", "kayak", "sheep", "zebra", "Queue", "x1",
+             "moon", "Bob", "eye", "rhythm", "abc", "letter", "Otto", "strength", "Zz"]
+    if elem == "int":
+        return [0, 1, -1, 2, -2, 9, 10, -10, 11, 16, 64, 100, -100] \
+            + [r.randint(-2000, 2000) for _ in range(40)]
+    if elem == "char":
+        return list("aeiouAEIOUbcdxyzBXZ09 5.,-_!") + [chr(r.randint(32, 126)) for _ in range(20)]
+    return words + ["".join(r.choice("abcdeAEno ") for _ in range(r.randint(0, 7)))
+                    for _ in range(30)]
+
+
+def _forms_k(r, param):
+    if param is None:
+        return [None]
+    if param[0] == "int":
+        return sorted({param[1], param[2], *(r.randint(param[1], param[2]) for _ in range(6))})
+    return ["'a'", "'e'", "'n'", "'z'", "'A'"]
+
+
+def _outcome(code, env):
+    try:
+        value = eval(code, {"math": __import__("math"), "itertools": __import__("itertools"),
+                            **env})
+        return ("ok", list(value) if not isinstance(value, (int, float, str, bool)) else value)
+    except Exception as e:  # both forms must fail the same way, too
+        return ("raises", type(e).__name__)
+
+
+def test_every_form_computes_what_its_row_computes():
+    r = random.Random(0)
+    rows = [(t.key, t.elem, t.code, t.param) for t in compose.TESTS] \
+        + [(m.key, m.elem, m.code, m.param) for m in compose.MAPS]
+    checked = 0
+    for key, elem, code, param in rows:
+        for alt in compose.FORMS.get(key, []):
+            for k in _forms_k(r, param):
+                for x in _forms_inputs(r, elem):
+                    env = {"x": x}
+                    own = _outcome(code.format(x="x", k=k), env)
+                    assert own == _outcome(alt.format(x="x", k=k), env), (key, alt, x, k)
+                    checked += 1
+    lists = [[], [0], [3, -3, 3], [5, 1, 4, 1], [-2, 7, 0, 7, 9]]
+    texts = ["", "a,b", "x,,y", " a , b ", "one", ",", "a b  c"]
+    args = {"list[int]": lists, "int": [-3, 0, 1, 7], "str": texts,
+            "list[str]": [[], ["a"], ["b", "a", "b"], ["", "c"]],
+            "dict[str, int]": [{}, {"a": 1}, {"b": 2, "a": -1}]}
+    for s in compose.SOURCES:
+        for alt in compose.FORMS.get(s.key, []):
+            for a in args[s.args[0]]:
+                for b in (args[s.args[1]] if len(s.args) > 1 else [None]):
+                    env = {"a": a, "b": b}
+                    assert _outcome(s.loop[1].format(a="a", b="b"), env) \
+                        == _outcome(alt.format(a="a", b="b"), env), (s.key, alt, a, b)
+                    checked += 1
+    assert checked > 1000
+
+
+def test_requote_and_literals_keep_meaning():
+    for v in ["", "it's", 'say "hi"', "a\\b", "tab\there", ["a", "b'c"], {"k": 1, "j'": 2},
+              [1, -2], "ok"]:
+        for q in ("'", '"'):
+            assert ast.literal_eval(compose.literal(v, q)) == v
+    for i in range(300):
+        c = compose.Composed(random.Random(i), "testers", "a test", ["alpha", "beta", "gamma"])
+        for q in ("'", '"'):
+            new = compose.requote(c.body, q)
+            assert ast.dump(ast.parse(new)) == ast.dump(ast.parse(c.body))
