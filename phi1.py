@@ -767,7 +767,10 @@ def sample_next(logits, temperature, top_k, top_p, gen):
     # entry above u; float32 rounding moves each token's share by about 1e-7 at most. On a CPU this
     # is many times faster than torch.multinomial over a 50k vocabulary (bench/generate.py --sampler).
     cdf = probs.cumsum(dim=-1)                                            # (B, V)
-    u = torch.rand(cdf.size(0), 1, generator=gen, device=cdf.device, dtype=cdf.dtype) * cdf[:, -1:]
+    total = cdf[:, -1:]
+    if not bool(((total > 0) & torch.isfinite(total)).all()):
+        raise ValueError("sample_next: a row of logits gives no valid distribution (NaN, inf or all -inf)")
+    u = torch.rand(cdf.size(0), 1, generator=gen, device=cdf.device, dtype=cdf.dtype) * total
     return torch.searchsorted(cdf, u, right=True).clamp(max=cdf.size(-1) - 1).squeeze(-1)
 
 

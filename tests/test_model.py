@@ -354,6 +354,26 @@ def test_sample_next_top_k_and_top_p_support():
     assert abs(frac0 - 0.636 / (0.636 + 0.234)) < 0.05, frac0
 
 
+def test_sample_next_frequencies_and_bad_rows():
+    """The inverse-CDF draw follows softmax(logits / T), never picks a token of probability 0
+    (8,189 of 8,192 here), and refuses a row that is no distribution (NaN, inf, all -inf)."""
+    g = torch.Generator().manual_seed(3)
+    logits = torch.full((4000, 8192), float("-inf"))
+    logits[:, [7, 500, 8191]] = torch.tensor([1.0, 0.0, 2.0])  # the last id too: no off-by-one
+    t = phi1.sample_next(logits, 0.9, None, None, g)
+    assert set(t.unique().tolist()) == {7, 500, 8191}
+    want = torch.softmax(torch.tensor([1.0, 0.0, 2.0], dtype=torch.float64) / 0.9, -1)
+    freq = torch.stack([(t == i).double().mean() for i in (7, 500, 8191)])
+    assert (freq - want).abs().max() < 0.03, (freq.tolist(), want.tolist())  # ~4 standard errors
+    for bad in (float("nan"), float("inf")):
+        x = torch.randn(3, 50)
+        x[1, 4] = bad
+        with pytest.raises(ValueError, match="no valid distribution"):
+            phi1.sample_next(x, 1.0, None, None, g)
+    with pytest.raises(ValueError, match="no valid distribution"):
+        phi1.sample_next(torch.full((2, 50), float("-inf")), 1.0, None, None, g)
+
+
 def test_generate_errors_and_context_limit():
     _, ours = make_pair(*CONFIGS[0])  # block_size 128
     with pytest.raises(ValueError, match="at least one token"):
