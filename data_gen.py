@@ -70,7 +70,7 @@ import curriculum
 import phi1
 import sandbox
 
-VERSION = "5"          # bump when the output for a given seed changes
+VERSION = "6"          # bump when the output for a given seed changes
 CHUNK = 500            # records per resumable chunk of generation
 BATCH = 125            # records checked by one sandboxed program
 SIZES = {              # records generated (before checks, dedup and decontamination)
