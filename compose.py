@@ -26,6 +26,7 @@ Row formats (read the tables, not the engine, to see what the data can say):
               (counting into a dict, grouping by first letter, numbered listings among them)
   CHECKS      comparison, phrases ("whether {X} is at least {K}"), name words
   VOCAB       per audience: nouns for numbers, for texts, and (dictionary, key, value) names
+              (read from audiences.py)
 In code, {x} is the element, {k} the parameter (a constant or an argument), {a}/{b} the
 arguments, {acc} the accumulator, {v} the mapped value.
 
@@ -33,8 +34,8 @@ What it does not cover: classes, recursion, error handling and parsing (the fami
 curriculum.py keep those; formatting here is one value at a time: f-strings, `zfill`, `format`,
 `center`); tasks longer than one pipeline; prose beyond what the rows' phrases recombine into,
 so descriptions of long compositions read mechanically. This
-module imports nothing from the project; data_gen.py passes it the audience (who, context,
-words) from curriculum.py.
+module imports nothing from the project but the audiences.py table (its VOCAB); data_gen.py
+passes it the audience (who, context, words) from curriculum.py.
 """
 import ast
 import builtins
@@ -43,6 +44,8 @@ import random
 import re
 import textwrap
 from collections import namedtuple
+
+import audiences
 
 # ----------------------------------------------------------------------------
 # 1. the operations
@@ -663,8 +666,9 @@ FORMS = {
 # ----------------------------------------------------------------------------
 # 2. vocabulary: who the task is for decides the names of its values
 
-# Per audience (curriculum.AUDIENCES' first field): (plural, singular) nouns for numbers, texts,
-# and (dictionary, key, value) names for a mapping. Audiences not listed use GENERIC.
+# Per audience, keyed by its `who` (the first field of curriculum.AUDIENCES): (plural, singular)
+# nouns for numbers, for texts, and (dictionary, key, value) names for a mapping; the table is
+# audiences.py (VOCAB, below). Audiences not listed use GENERIC.
 GENERIC = ([("values", "value"), ("numbers", "number"), ("nums", "n"), ("data", "item")],
            [("words", "word"), ("strings", "s"), ("items", "item"), ("labels", "label")],
            [("counts", "key", "count"), ("table", "name", "amount")])
@@ -676,99 +680,7 @@ NEUTRAL = ([("amounts", "amount"), ("readings", "reading"), ("measurements", "m"
            [("names", "name"), ("tags", "tag"), ("keys", "key"), ("tokens", "tok"),
             ("entries", "entry"), ("lines", "line"), ("codes", "code"), ("titles", "title"),
             ("choices", "choice"), ("terms", "term"), ("keywords", "kw"), ("phrases", "phrase")])
-VOCAB = {
-    "complete beginners writing their first programs": (
-        [("prices", "price"), ("quantities", "qty"), ("costs", "cost"), ("totals", "amount")],
-        [("groceries", "grocery"), ("fruits", "fruit"), ("items", "item"), ("snacks", "snack")],
-        [("basket", "fruit", "qty"), ("shopping", "item", "count")]),
-    "high-school students": (
-        [("marks", "mark"), ("ages", "age"), ("grades", "grade"), ("lap_times", "lap")],
-        [("animals", "animal"), ("pets", "pet"), ("species", "kind"), ("classmates", "classmate")],
-        [("zoo", "animal", "count"), ("class_scores", "student", "score")]),
-    "biology students": (
-        [("readings", "reading"), ("cell_counts", "cells"), ("lengths_um", "length"),
-         ("colonies", "colony")],
-        [("genes", "gene"), ("samples", "sample"), ("sequences", "seq"), ("strains", "strain")],
-        [("expression", "gene", "level"), ("plate_counts", "plate", "colonies")]),
-    "data analysts moving from spreadsheets to Python": (
-        [("column", "cell"), ("sales", "sale"), ("revenues", "revenue"), ("row_counts", "n_rows")],
-        [("cities", "city"), ("rows", "row"), ("headers", "header"), ("regions", "region")],
-        [("population", "city", "people"), ("sales_by_region", "region", "sales")]),
-    "hobby game developers": (
-        [("hit_points", "hp"), ("damages", "damage"), ("scores", "score"), ("coins", "coin")],
-        [("items", "item"), ("spells", "spell"), ("enemies", "enemy"), ("levels", "level")],
-        [("inventory", "item", "qty"), ("loot", "treasure", "gold")]),
-    "librarians learning to automate their catalogue": (
-        [("page_counts", "pages"), ("years", "year"), ("copies", "copy"), ("loans", "loan")],
-        [("titles", "title"), ("authors", "author"), ("genres", "genre"), ("shelves", "shelf")],
-        [("loans_by_title", "title", "times"), ("catalogue", "isbn", "copies")]),
-    "music students": (
-        [("tempos", "bpm"), ("minutes", "minute"), ("durations", "duration"), ("pitches", "pitch")],
-        [("notes", "note"), ("chords", "chord"), ("pieces", "piece"), ("composers", "composer")],
-        [("practice", "piece", "minutes"), ("setlist", "song", "seconds")]),
-    "home cooks": (
-        [("grams", "gram"), ("portions", "portion"), ("oven_temps", "temp"), ("timings", "secs")],
-        [("ingredients", "ingredient"), ("recipes", "recipe"), ("spices", "spice"),
-         ("dishes", "dish")],
-        [("pantry", "ingredient", "amount"), ("menu", "dish", "price")]),
-    "members of an astronomy club": (
-        [("magnitudes", "mag"), ("sightings", "sighting"), ("distances", "distance"),
-         ("altitudes", "alt")],
-        [("planets", "planet"), ("objects", "obj"), ("stars", "star"), ("comets", "comet")],
-        [("observations", "target", "nights"), ("catalog", "star", "brightness")]),
-    "retired engineers picking up Python": (
-        [("tolerances", "tol"), ("loads", "load"), ("torques", "torque"), ("voltages", "volts")],
-        [("tools", "tool"), ("parts", "part"), ("gauges", "gauge"), ("bolts", "bolt")],
-        [("workshop", "tool", "stock"), ("bill_of_materials", "part", "qty")]),
-    "gardeners": (
-        [("heights", "height"), ("days", "day"), ("yields", "crop_yield"),
-         ("seed_counts", "seeds")],
-        [("plants", "plant"), ("flowers", "flower"), ("herbs", "herb"), ("beds", "bed")],
-        [("beds_by_plant", "plant", "seedlings"), ("harvest", "vegetable", "kilos")]),
-    "sports coaches": (
-        [("scores", "score"), ("goals", "goal"), ("sprint_times", "time_ms"),
-         ("assists", "assist")],
-        [("players", "player"), ("drills", "drill"), ("teams", "team"), ("positions", "position")],
-        [("goals_by_player", "player", "goals"), ("minutes_played", "player", "minutes")]),
-    "physics undergraduates": (
-        [("measurements", "m"), ("samples", "sample"), ("counts", "count"), ("energies", "e")],
-        [("particles", "particle"), ("labels", "label"), ("units", "unit"), ("runs", "run_id")],
-        [("energies_by_particle", "particle", "energy"), ("detector_hits", "channel", "hits")]),
-    "travel agents": (
-        [("fares", "fare"), ("nights", "night"), ("delays", "delay"), ("group_sizes", "size")],
-        [("destinations", "place"), ("hotels", "hotel"), ("airports", "airport"),
-         ("tours", "tour")],
-        [("bookings", "hotel", "rooms"), ("seats", "flight", "free")]),
-    "shop owners": (
-        [("takings", "amount"), ("stock_levels", "level"), ("discounts", "discount"),
-         ("receipts", "receipt")],
-        [("products", "product"), ("codes", "code"), ("suppliers", "supplier"),
-         ("aisles", "aisle")],
-        [("stock", "product", "units"), ("prices", "product", "pence")]),
-    "hospital volunteers": (
-        [("visits", "visit"), ("hours", "hour"), ("beds_free", "beds"), ("waits", "wait")],
-        [("wards", "ward"), ("volunteers", "volunteer"), ("shifts", "shift"), ("rooms", "room")],
-        [("rota", "volunteer", "shifts"), ("occupancy", "ward", "patients")]),
-    "children at a coding club": (
-        [("points", "point"), ("treats", "treat"), ("stickers", "sticker"), ("jumps", "jump")],
-        [("pets", "pet"), ("names", "name"), ("colours", "colour"), ("toys", "toy")],
-        [("pet_ages", "pet", "age"), ("sticker_book", "friend", "stickers")]),
-    "linguistics students": (
-        [("frequencies", "freq"), ("lengths", "length"), ("syllable_counts", "syllables"),
-         ("ranks", "rank")],
-        [("tokens", "token"), ("words", "word"), ("lemmas", "lemma"), ("morphemes", "morpheme")],
-        [("lexicon", "word", "freq"), ("corpus_counts", "token", "hits")]),
-    "farmers": (
-        [("yields", "yield_"), ("weights", "weight"), ("litres", "litre"), ("head_counts", "head")],
-        [("crops", "crop"), ("fields", "field"), ("breeds", "breed"), ("machines", "machine")],
-        [("harvest", "crop", "tonnes"), ("herd", "breed", "animals")]),
-    "weather enthusiasts": (
-        [("temperatures", "temp"), ("rainfall", "mm"), ("wind_speeds", "wind"),
-         ("pressures", "hpa")],
-        [("stations", "station"), ("conditions", "condition"), ("months", "month"),
-         ("clouds", "cloud")],
-        [("readings", "station", "temp"), ("rain_days", "month", "days")]),
-}
+VOCAB = {a.who: (a.numbers, a.texts, a.dicts) for a in audiences.AUDIENCES}
 # Values in examples mostly use the audience's own words, with a few from everyone else's nouns.
 OTHER_WORDS = sorted({w for _, texts, _ in VOCAB.values() for pair in texts for w in pair
                       if w.isalpha()})
@@ -824,6 +736,7 @@ STEP_ONLY_WITH = {"reverse": {"collect", "last", "join", "concat"},
 # call near its CPU limit would time out on some runs and not on others.
 RANGES = {"upto", "countdown", "between"}
 SLOW_ON_RANGES = {"tally", "groups", "numbered", "dedupe"}
+ENDS = {"min", "max", "first", "last"}  # of a bare range: its end, a question not worth asking
 
 
 def draw_task(r, words):
@@ -847,7 +760,8 @@ def draw_task(r, words):
     out = mp.out if mp else elem
     aggs = [a for a in AGGS if compatible(out, a.elem) and not (mp and "nomap" in a.needs)
             and not (a.key == "any" and test is None)
-            and not (src.key in RANGES and a.key in SLOW_ON_RANGES)]
+            and not (src.key in RANGES and a.key in SLOW_ON_RANGES)
+            and not (src.key in RANGES and not test and not mp and a.key in ENDS)]
     agg = r.choice(aggs)
     step = None
     if r.random() < 0.2:  # an order-only step is drawn only for an aggregate that sees order
@@ -1259,27 +1173,30 @@ def arg_names(names):
 
 
 def function_name(r, task, names, who):
+    """A short name, as people write them: the aggregate's word with one (sometimes two) of the
+    task's other words, sometimes the argument's noun or a verb; the docstring says the rest."""
     agg_w = r.choice(task.agg.names)
+    k = str(task.k).strip("'") if not task.kname else task.kname
     parts = []
-    if task.test:
-        parts.append(r.choice(task.test.names).format(k=str(task.k).strip("'") if not task.kname
-                                                      else task.kname))
+    if task.test:  # of two tests joined by and/or, the name keeps one
+        parts.append(r.choice(re.split(r"_(?:and|or)_", r.choice(task.test.names).format(k=k))))
     if task.map:
-        parts.append(r.choice(task.map.names).format(k=task.k if not task.kname else task.kname))
+        parts.append(r.choice(task.map.names).format(k=k))
     if task.step:
         parts.append(r.choice(task.step.names))
-    noun = names["a"] if r.random() < 0.7 else ""
+    keep = set(r.sample(range(len(parts)), min(len(parts), r.choice([1, 1, 1, 1, 2]))))
+    parts = [p for i, p in enumerate(parts) if i in keep]
+    if task.check:  # a yes/no answer: `is_`/`has_` style, the aggregate or one word, the check
+        check, K = task.check
+        word = r.choice([agg_w] + parts[:1])
+        return ident(r.choice(["", "is", "check"]), word, r.choice(check.names).format(K=K))
+    noun = names["a"] if r.random() < 0.3 else ""
     order = r.random()
     if order < 0.5:
-        name = ident(agg_w, *parts, noun)
-    elif order < 0.8:
-        name = ident(*parts, noun, agg_w)
-    else:
-        name = ident(r.choice(VERBS), agg_w, *parts[:1], noun)
-    if task.check:
-        check, K = task.check
-        name = ident(r.choice(["", "is", "check"]), name, r.choice(check.names).format(K=K))
-    return name
+        return ident(agg_w, *parts, noun)
+    if order < 0.9:
+        return ident(*parts, noun, agg_w)
+    return ident(r.choice(VERBS), agg_w, *parts[:1], noun)
 
 
 CONTEXT_FRAMES = ["Part of {c}.", "Written for {c}.", "Used in {c}.", "From {c}.",
@@ -1433,6 +1350,13 @@ class Composed:
 
     def __init__(self, r, who, ctx, words, style=None, doc_style=None):
         words = list(words) + r.sample(OTHER_WORDS, 8)
+        for _ in range(50):  # a task whose answer (almost) never changes says nothing: draw
+            self.draw(r, who, ctx, words, style, doc_style)  # another (squares that are prime)
+            answers = {repr(o) for o in self.all_outputs}
+            if len(answers) >= 3 or len(answers) == 2 and answers <= {"True", "False"}:
+                break
+
+    def draw(self, r, who, ctx, words, style, doc_style):
         self.task = task = draw_task(r, words)
         self.names = choose_names(r, task, who)
         self.fname = function_name(r, task, self.names, who)
@@ -1451,13 +1375,21 @@ class Composed:
         self.context = ctx if r.random() < 0.3 else None
         self.body, self.style = render_body(task, self.names, wanted)
         # draw more inputs than needed, run them, and keep those that show different answers
-        # first (an exercise whose tests all expect [] would say little)
+        # first (an exercise whose tests all expect [] would say little); a selective test may
+        # need more draws before three different answers turn up
         inputs = draw_inputs(r, task, words, 12)
         outputs = run_reference(self.source(with_doc=False), self.fname, inputs)
+        for _ in range(4):
+            if len({repr(o) for o in outputs}) >= 3:
+                break
+            more = [a for a in draw_inputs(r, task, words, 12) if a not in inputs]
+            inputs += more
+            outputs += run_reference(self.source(with_doc=False), self.fname, more)
         firsts, rest, seen = [], [], set()
         for a, o in zip(inputs, outputs):
             (rest if repr(o) in seen else firsts).append((a, o))
             seen.add(repr(o))
+        self.all_outputs = outputs
         pairs = (firsts + rest)[:r.randint(5, 9)]
         self.inputs, self.outputs = [a for a, _ in pairs], [o for _, o in pairs]
         self.ops = "|".join(p for p in [task.source.key, task.test and task.test.key,
@@ -1595,100 +1527,314 @@ def topic_of(task):
 # 9. lessons: composed functions explained from their operations
 
 
+# What to say about the source, the style and the aggregate of a composed function: several
+# wordings each, true of every rendering of the key (a wording that quotes code is used only
+# under a body that shows it; see `shows`). HOW_SOURCE and HOW_FORM take {a}, {b}, {x}; HOW_AGG
+# follows "Finally, " and takes no placeholders.
 HOW_SOURCE = {
     "numbers": ["It walks through `{a}` once, one {x} at a time.",
                 "A single pass over `{a}` sees every {x}.",
-                "Nothing is sorted or copied first: the values of `{a}` are read in order.",
-                "The work is proportional to the length of `{a}`, since each {x} is looked at "
-                "once."],
+                "The values of `{a}` are read in the order they are stored, and the list itself "
+                "is never changed.",
+                "Repeated values in `{a}` are each visited, once per occurrence.",
+                "When `{a}` is empty there is simply nothing to look at, and no error is raised.",
+                "Each {x} is an integer, so arithmetic and comparisons apply to it directly."],
     "words": ["Each {x} of `{a}` is visited in turn.",
-              "The loop takes the strings of `{a}` in order.",
+              "The strings of `{a}` are taken in order, from the first to the last.",
               "`{a}` is a list of strings, so every {x} supports the string methods.",
-              "The strings of `{a}` are read from first to last and never modified."],
-    "text": ["`{a}.split()` cuts the text at whitespace, so the loop sees whole words.",
-             "Splitting on whitespace turns the sentence into a list of words first."],
-    "chars": ["Iterating over a string yields its characters one by one.",
-              "A string is a sequence, so the loop gets one character at a time.",
-              "There is no separate character type in Python: each `{x}` is a string of length "
+              "The strings of `{a}` are read from first to last and never modified.",
+              "Strings are immutable, so nothing the function does with {x} can change `{a}`.",
+              "An empty string in `{a}` is still an item, and it is looked at like any other."],
+    "text": ["`{a}.split()` cuts the text at whitespace, so the pieces are whole words.",
+             "Splitting on whitespace turns the sentence into a list of words first.",
+             "`split()` with no argument treats any run of spaces, tabs or newlines as one "
+             "break, so no {x} is ever empty.",
+             "Punctuation stays attached to its word: 'Hi, you' splits into 'Hi,' and 'you'.",
+             "Spaces at the start or end of `{a}` produce no extra words.",
+             "The words come out in the order they appear in `{a}`, repeats included."],
+    "chars": ["Iterating over a string gives its characters one by one.",
+              "A string is a sequence, so `{a}` hands over one character at a time.",
+              "There is no separate character type in Python: each {x} is a string of length "
               "one.",
-              "Spaces and punctuation in `{a}` are characters too, and the loop sees them."],
+              "Spaces and punctuation in `{a}` are characters too, and they are visited like "
+              "letters.",
+              "A string of n characters gives exactly n values, repeated letters included.",
+              "An empty `{a}` has no characters at all, so there is nothing to process."],
     "upto": ["`range(1, {a} + 1)` produces 1, 2, ..., `{a}`; the `+ 1` is needed because a range "
-             "stops just before its end.", "The range starts at 1 and includes `{a}` itself."],
-    "digits": ["`str(abs({a}))` writes the number out, and `map(int, ...)` turns each character "
-               "back "
-               "into a digit; `abs` keeps a minus sign out of the way.",
-               "Turning the number into a string is the easiest way to get at its digits."],
+             "stops just before its end.", "The range starts at 1 and includes `{a}` itself.",
+             "For `{a}` of 0 or less the range is empty, so there are no values at all.",
+             "A `range` produces its numbers on demand instead of storing them all.",
+             "With `{a}` equal to 4 the values are 1, 2, 3 and 4.",
+             "Without a start argument a range would begin at 0; here it starts at 1."],
+    "digits": ["`str(abs({a}))` writes the number out, and mapping `int` over it turns each "
+               "character back into a digit; `abs` keeps a minus sign out of the way.",
+               "Turning the number into a string is the easiest way to get at its digits.",
+               "For 305 the digits come out as 3, 0 and 5, from left to right.",
+               "A negative number has the same digits as its absolute value: `abs` removes the "
+               "sign before the string is made.",
+               "`map` applies `int` to every character, so each {x} is a number from 0 to 9.",
+               "Even 0 has one digit, so there is always at least one value."],
     "common": ["`set({a}) & set({b})` keeps what both lists share, and `sorted` gives a fixed "
                "order.",
-               "Sets make the intersection one operator, `&`."],
+               "Sets make the intersection one operator, `&`.",
+               "A value repeated in either list appears only once, since a set keeps one copy.",
+               "The shared values come out from smallest to largest, whatever order the lists "
+               "had.",
+               "Swapping `{a}` and `{b}` would give the same values: an intersection ignores the "
+               "order of its operands.",
+               "If the two lists share nothing, the intersection is empty and no values remain."],
     "only_first": ["The set difference `set({a}) - set({b})` keeps what only the first list has.",
-                   "Subtracting sets removes every value that also appears in `{b}`."],
+                   "Subtracting sets removes every value that also appears in `{b}`.",
+                   "Unlike an intersection, a difference depends on the order: taking `{a}` "
+                   "away from `{b}` could give a different set.",
+                   "Values of `{b}` that are missing from `{a}` play no part at all.",
+                   "Each remaining value appears once, in increasing order, thanks to `set` and "
+                   "`sorted`.",
+                   "If every value of `{a}` also occurs in `{b}`, nothing is left."],
     "either": ["The union `|` of two sets holds every value that is in at least one of them.",
-               "`set({a}) | set({b})` merges the lists and drops repeats in one step."],
+               "`set({a}) | set({b})` merges the lists and drops repeats in one step.",
+               "A word found in both lists appears once in the union, not twice.",
+               "`sorted` puts the words in alphabetical order, with capitals before small "
+               "letters.",
+               "The union is empty only when `{a}` and `{b}` are both empty.",
+               "The order of the original lists does not matter, since the result is sorted."],
     "csv": ["`{a}.split(\",\")` cuts the line at every comma; two commas in a row give an empty "
-            "field.", "Splitting on ',' keeps spaces and empty fields, unlike `split()`."],
+            "field.",
+            "Splitting on ',' keeps spaces and empty fields; only the commas themselves are "
+            "removed.",
+            "A line without any comma gives a single field: the whole line.",
+            "An empty line still gives one field, the empty string, not an empty list.",
+            "A line with n commas always splits into n + 1 fields.",
+            "Spaces after a comma stay in the next field, so 'a, b' gives 'a' and ' b'."],
     "countdown": ["`range({a}, 0, -1)` counts down and stops before 0.",
-                  "A negative step makes the range run backwards, from `{a}` to 1."],
+                  "A negative step makes the range run backwards, from `{a}` to 1.",
+                  "With `{a}` equal to 3 the values are 3, 2 and 1.",
+                  "If `{a}` is 0 or negative, the range is empty and nothing is processed.",
+                  "The stop value 0 is never reached, so 1 is the last number produced.",
+                  "These are the numbers from 1 to `{a}`, visited from the top down."],
     "between": ["`range({a}, {b} + 1)` includes `{b}` because of the `+ 1`; if `{a}` is larger "
-                "than `{b}` the range is empty.", "Both ends are included, so the range stops at "
-                "`{b}` + 1."],
+                "than `{b}` the range is empty.",
+                "Both ends are included: the range stops at `{b} + 1`, one past the last value.",
+                "If `{a}` equals `{b}`, there is exactly one value.",
+                "The range holds {b} - {a} + 1 numbers when {a} is not above {b}.",
+                "Negative bounds work too: the range simply counts up from `{a}`.",
+                "The numbers come in increasing order, one apart."],
     "head": ["`{a}[:{b}]` takes at most `{b}` values; slicing never fails on a short list.",
-             "A slice past the end of the list simply stops at the end."],
+             "A slice past the end of the list simply stops at the end.",
+             "If `{b}` is 0, the slice is empty and there is nothing to process.",
+             "The slice is a new list; `{a}` itself is left as it is.",
+             "Values after the first `{b}` positions are never looked at.",
+             "With `{b}` equal to 3, only the first three values of `{a}` take part."],
     "values_of": ["`.values()` gives the numbers stored in the dictionary, without their keys.",
-                  "We only need the values here, so the loop runs over `{a}.values()`."],
+                  "We only need the values here, so the code runs over `{a}.values()`.",
+                  "Two keys may hold the same value, and then that value is seen twice.",
+                  "The values come in the order in which their keys were inserted.",
+                  "The keys of `{a}` play no part; only the stored numbers are read.",
+                  "An empty dictionary has no values, so there is nothing to work on."],
     "keys_of": ["Looping over a dictionary visits its keys, in insertion order.",
-                "A `for` loop over `{a}` yields its keys."],
+                "A `for` loop over `{a}` gives its keys.",
+                "The keys of a dictionary are unique, so no {x} is seen twice.",
+                "The values stored under the keys are not used here.",
+                "Iterating over `{a}` directly gives the keys; the values would need an explicit "
+                "call such as values().",
+                "Each {x} is one of the string keys of `{a}`."],
 }
 HOW_STYLE = {
-    "loop": ["Everything happens in one explicit loop, which makes each decision easy to follow.",
-             "The explicit loop is longer than a one-liner, but every step can be read on its "
+    "loop": ["The explicit loop is longer than a one-liner, but every step can be read on its "
              "own.",
              "Written as a plain loop, the code shows the order in which things happen.",
              "A loop like this is easy to step through in a debugger, one value at a time.",
-             "Beginners often find the loop version the easiest to check by hand."],
-    "comprehension": ["The whole computation is one expression built around a generator.",
-                      "A generator expression feeds the values straight into the reducing "
-                      "function, "
-                      "without building a list.",
-                      "One line does all the work; reading it from the `for` outwards helps.",
-                      "Nothing is stored along the way: the generator hands over one value at "
-                      "a time."],
+             "Beginners often find the loop version the easiest to check by hand.",
+             "Each value is looked at in turn, in the order it arrives.",
+             "If the result looks wrong, a print call inside the loop body quickly shows why.",
+             "The same work fits in one line, but the loop leaves room for a comment on each "
+             "decision.",
+             "The loop form trades brevity for explicitness: more lines, each doing little.",
+             "Tracing the loop by hand on a short input is a good way to check it."],
+    "comprehension": ["One line does all the work; reading it from the `for` outwards helps.",
+                      "The whole computation is one expression after `return`.",
+                      "The function body is a single `return` statement, so there is no state "
+                      "to keep track of.",
+                      "There is no accumulator to set up: the expression produces the answer "
+                      "directly.",
+                      "Read it from the inside out: the innermost part produces the values and "
+                      "the call around it reduces them.",
+                      "A one-liner like this is quick to read once the pattern is familiar, but "
+                      "harder to step through in a debugger.",
+                      "If the expression grew much longer, splitting it into named steps would "
+                      "read better.",
+                      "Being one expression, the code reads almost like the description of the "
+                      "task.",
+                      "The short form leaves no room for slips such as forgetting to update a "
+                      "counter."],
     "steps": ["Each stage gets its own named variable, so intermediate results can be printed "
               "while debugging.", "Naming the intermediate lists documents what each step does.",
               "Splitting the work into named stages costs a little memory and buys clarity.",
-              "Each line does one thing, so a wrong result is easy to trace to its stage."],
+              "Each line does one thing, so a wrong result is easy to trace to its stage.",
+              "Every stage is an ordinary list, which can be printed or measured at any point.",
+              "The last line works on a finished list rather than on the raw input.",
+              "Unlike a generator, a named list holds all its values at once and can be read "
+              "more than once.",
+              "A new stage can be added by inserting one more line between the others.",
+              "Building full lists costs memory in proportion to the input, which only matters "
+              "for very large inputs."],
     "builtin": ["`filter` and `map` with small lambdas spell the same pipeline functionally.",
                 "The builtins `filter` and `map` return lazy iterators, consumed by the last "
                 "call.",
                 "In the functional style the data flows from the innermost call outwards.",
-                "Small lambdas keep the test and the change next to where they are used."],
+                "A small `lambda` keeps each operation next to the place where it is used.",
+                "Each `lambda` is a function without a name, written inline for a single use.",
+                "`filter` keeps exactly the values for which its function returns a true value.",
+                "`map` calls its function on every value that reaches it and passes the results "
+                "on.",
+                "The iterators are lazy: no value is computed until the outermost call asks for "
+                "it.",
+                "No intermediate list gets a name; the values stream from one call to the next.",
+                "A `lambda` can only hold one expression, which suits short tests and changes "
+                "like these.",
+                "The whole pipeline is a single `return` statement built from nested calls."],
 }
 HOW_AGG = {
-    "sum": "a running total starts at 0, the identity of addition",
-    "count": "a counter goes up by one for each value that gets through",
-    "product": "the product starts at 1, which changes nothing when multiplied",
-    "max": "an empty selection has no largest value, so the answer is then `None`",
-    "min": "with nothing selected there is no smallest value, and `None` says so",
-    "mean": "the average divides the total by the count, and an empty selection gives 0.0 "
-            "instead of dividing by zero",
-    "collect": "the kept values are appended in their original order",
-    "sorted": "sorting happens once, at the end",
-    "sorted_desc": "`reverse=True` sorts from largest to smallest",
-    "unique": "a set drops repeated values, and `sorted` turns it back into a list",
-    "n_distinct": "the size of a set is the number of different values in it",
-    "first": "the function returns as soon as it finds a match, without looking further",
-    "last": "every match overwrites the previous one, so the last one remains",
-    "join": "`join` puts the separator only between pieces, never at the ends",
-    "concat": "the characters are glued into one new string",
-    "longest": "a strictly longer word replaces the best so far, so ties keep the earlier one",
-    "tally": "`dict.get(key, 0)` reads a count that may not exist yet",
-    "any": "one match is enough to answer True",
-    "spread": "the spread needs both extremes, so an empty selection is given 0 explicitly",
-    "second": "a set removes ties first, so the runner-up is really a different value",
-    "shortest": "a strictly shorter word replaces the best so far, so ties keep the earlier one",
-    "groups": "`setdefault` creates an empty list for a new first letter and returns it, ready "
-              "for `append`",
-    "numbered": "the number of each line is one more than the number of lines written so far",
+    "sum": ["a running total starts at 0, the identity of addition",
+            "adding starts from 0, so an empty selection sums to 0",
+            "the total does not depend on the order in which the values are added",
+            "a negative value lowers the total, so the sum can be smaller than some of its parts",
+            "Python integers never overflow, so even many large values add up exactly"],
+    "count": ["a counter goes up by one for each value that gets through",
+              "the count starts at 0 and grows by one per value that passes",
+              "only how many values pass matters, not what they are",
+              "the count can never be larger than the number of values the source provides",
+              "an empty selection gives a count of 0, never None"],
+    "product": ["the product starts at 1, which changes nothing when multiplied",
+                "a single 0 among the values makes the whole product 0",
+                "an empty selection gives 1, the empty product",
+                "with no 0 among them, an odd number of negative factors makes the product "
+                "negative",
+                "`math.prod` multiplies the values together, starting from 1",
+                "products grow fast, but Python integers have no size limit"],
+    "max": ["an empty selection has no largest value, so the answer is then `None`",
+            "with no values there is no maximum, and the function says so with `None`",
+            "the maximum is always one of the values themselves, never a new number",
+            "a caller has to check for `None` before doing arithmetic with the result",
+            "`default=None` keeps `max` from raising an error on empty input",
+            "`is None` marks the start, when there is no candidate yet"],
+    "min": ["with nothing selected there is no smallest value, and `None` says so",
+            "`None` stands for 'no smallest value' when nothing is left",
+            "the minimum is always one of the values themselves",
+            "a result of `None` has to be checked before it is used as a number",
+            "`default=None` is what `min` returns when it gets no values at all",
+            "`is None` is true only until the first value has been seen"],
+    "mean": ["the average divides the total by the count, and an empty selection gives 0.0 "
+             "instead of dividing by zero",
+             "dividing by the count would fail on an empty selection, so that case returns 0.0",
+             "`/` always gives a float, and `round` keeps two decimal places",
+             "the average need not be one of the values: the mean of 1 and 2 is 1.5",
+             "rounding happens once, at the very end, so no precision is lost along the way",
+             "both the total and the count are needed, so every value is seen before dividing"],
+    "collect": ["the list keeps the values in the order they reach it",
+                "the result is a new list, so changing it later does not affect the input",
+                "an empty selection gives an empty list, never None",
+                "a list keeps every element in its place, so the result can be indexed or "
+                "looped over again",
+                "`append` adds each value at the end of the list"],
+    "sorted": ["sorting happens once, at the end",
+               "the values are collected first and sorted once at the end",
+               "`sorted` returns a new list and leaves its argument unchanged",
+               "numbers come out smallest first, and strings in alphabetical order with capitals "
+               "before small letters",
+               "`sorted` accepts any iterable, not only lists, and always returns a list",
+               "values that compare equal end up next to each other"],
+    "sorted_desc": ["`reverse=True` sorts from largest to smallest",
+                    "asking `sorted` for `reverse=True` is simpler than sorting and then "
+                    "reversing the list",
+                    "the largest value comes first, so the first item of a non-empty result is "
+                    "the maximum",
+                    "for strings the descending order puts small letters before capitals, and "
+                    "'z' before 'a'",
+                    "an empty selection gives an empty list"],
+    "unique": ["a set drops repeated values, and `sorted` turns it back into a list",
+               "converting to a set removes duplicates, and sorting makes the order predictable",
+               "the result is never longer than the list of values it starts from",
+               "a set has no useful order of its own, which is why the values are sorted before "
+               "they are returned",
+               "each value appears exactly once in the answer, however often it occurred"],
+    "n_distinct": ["the size of a set is the number of different values in it",
+                   "adding a value that is already in a set changes nothing, so repeats are not "
+                   "counted",
+                   "the answer equals the number of values only when there are no repeats",
+                   "an empty selection has no distinct values, so the answer is 0",
+                   "`len` of the set is the answer; the values themselves are not returned"],
+    "first": ["the function returns as soon as it finds a match, and `return None` is reached "
+              "only when nothing matched",
+              "`next` stops at the first value that qualifies",
+              "the answer is the earliest value that qualifies, in the order of the input",
+              "`None` is the answer when no value is left to pick",
+              "values after the first match cannot change the answer",
+              "only one value is returned, even when several qualify"],
+    "last": ["the answer is the last match, since each later match supersedes an earlier one",
+             "unlike the first match, the last one is only known after every value has been seen",
+             "`None` is the answer when no value is left to pick",
+             "the whole input is read even after a match, because a later one may follow",
+             "only one value is returned: the one nearest the end"],
+    "join": ["`join` puts the separator only between pieces, never at the ends",
+             "the separator goes between the pieces, so one piece alone comes back unchanged",
+             "`join` needs strings, and the pieces here are already text",
+             "joining n pieces puts n - 1 separators into the result",
+             "an empty selection joins to the empty string",
+             "the separator is the string that `join` is called on, not an argument"],
+    "concat": ["the characters are glued into one new string",
+               "nothing is put between the pieces, so they run together",
+               "an empty selection gives the empty string",
+               "strings cannot be changed in place, so the result is a new string built from "
+               "the pieces",
+               "`\"\".join` glues the pieces together with nothing between them"],
+    "longest": ["a strictly longer word replaces the best so far, so ties keep the earlier one",
+                "only a strictly longer word takes over, so the earliest of equal lengths wins",
+                "length counts characters, so 'apple' and 'melon' tie",
+                "an empty selection gives the empty string, which has length 0",
+                "`key=len` makes `max` compare lengths instead of the words themselves",
+                "the answer is one of the words, not its length"],
+    "tally": ["`get` with a default of 0 reads a count that may not exist yet",
+              "each distinct value becomes a key, and its count is the number of times it occurs",
+              "the counts always add up to the number of values counted",
+              "keys appear in the order their values were first seen",
+              "a value that never occurs is simply not a key; no count of 0 is stored",
+              "`.count` is called once per value, which is simple but slow for long lists"],
+    "any": ["one match is enough to answer True",
+            "a single value that qualifies is enough for True",
+            "if no value qualifies, the answer is False",
+            "the answer is a bool, never the matching value itself",
+            "`return True` inside the loop ends the search at the first match"],
+    "spread": ["the spread needs both extremes, so an empty selection is given 0 explicitly",
+               "the spread is never negative, since the largest value is at least the smallest",
+               "a single value, or values that are all equal, give a spread of 0",
+               "`max` and `min` each go through the values, so the list is read twice",
+               "only the two extremes matter; the values in between do not change the spread"],
+    "second": ["a set removes ties first, so the runner-up is really a different value",
+               "`[-2]` is the second item from the end of the sorted values, the runner-up",
+               "with fewer than two different values there is no runner-up, and the answer is "
+               "`None`",
+               "in 5, 5 and 3 the runner-up is 3, not 5, because repeats are removed first",
+               "sorting the distinct values puts the largest last and the second largest just "
+               "before it"],
+    "shortest": ["a strictly shorter word replaces the best so far, so ties keep the earlier one",
+                 "the earliest of several equally short words wins",
+                 "an empty selection gives the empty string",
+                 "`key=len` makes `min` compare lengths, not alphabetical order",
+                 "the answer is one of the words, not a length"],
+    "groups": ["`setdefault` creates an empty list for a new first letter and returns it, ready "
+               "for `append`",
+               "each key is a first letter, and its list keeps the words in the order they came",
+               "every word lands in exactly one group, the one for its first letter",
+               "upper and lower case give different keys, so 'Apple' and 'apple' end up in "
+               "different groups",
+               "the lists together hold every word that was grouped, repeats included"],
+    "numbered": ["the number of each line is one more than the number of lines written so far",
+                 "numbering starts at 1, not 0",
+                 "entries are separated by a semicolon and a space, with none after the last",
+                 "`enumerate` with a start of 1 supplies the numbers",
+                 "an empty selection gives the empty string",
+                 "`str` turns each number into text before it is put in front of the word"],
 }
 LESSON_TITLES = ["Filtering, transforming and reducing", "Small pipelines over collections",
                  "From many values to one answer", "Selecting and summarising data",
@@ -1763,7 +1909,7 @@ def trace(r, c, args, out, which=None, of=None):
                        "Consider `{call}`; the values come in as {v}",
                        "Walking through `{call}`, the input holds {v}"])
              .format(call=call, v=listing(values))]
-    if which is not None and r.random() < 0.5:  # "the second call" instead of repeating it
+    if which is not None and r.random() < 0.8:  # "the second call" instead of repeating it
         nth = "last" if which == of - 1 and of > 1 and r.random() < 0.5 else ORDINALS[which]
         steps = [r.choice(TRACE_NTH).format(nth=nth, v=listing(values))]
     if t.test and not kept:
@@ -1791,147 +1937,471 @@ def trace(r, c, args, out, which=None, of=None):
     return ", ".join(steps[:-1]) + "; " + steps[-1] + "."
 
 
-# What a reader should know about an operation, by key: one note each, with {x} and {k}.
+# What a reader should know about an operation, by key (a test's or a map's; `upper_map` is the
+# map `upper`), with {x} and {k}: several wordings each, so that lessons do not repeat one
+# sentence per operation. A wording that quotes code is used only under a body that shows that
+# code (see `shows`), so the notes on a key's other FORMS quote those forms; at least two
+# wordings of each key quote nothing, or only what every form of the key writes.
 NOTES = {
-    "even": "`{x} % 2 == 0` also works for negative numbers, because Python's `%` takes the sign "
-            "of the divisor.",
-    "odd": "In Python `-3 % 2` is 1, so `{x} % 2 == 1` catches negative odd numbers too (in C it "
-           "would not).",
-    "positive": "Zero is neither positive nor negative, so `{x} > 0` leaves it out.",
-    "negative": "`{x} < 0` is false for zero itself.",
-    "nonzero": "Comparing with `!= 0` keeps every value except zero.",
-    "above": "`>` is strict: a value equal to {k} does not count.",
-    "below": "`<` is strict: {k} itself is left out.",
-    "at_least": "`>=` includes the boundary {k} itself.",
-    "at_most": "`<=` keeps {k} itself as well.",
-    "multiple": "A remainder of 0 after dividing by {k} means the value is a multiple of {k}; "
-                "0 is a multiple of everything.",
-    "not_multiple": "Any non-zero remainder means {k} does not divide the value.",
-    "ends_in": "`abs` first, so that -{k} also ends in the digit {k}.",
-    "small_abs": "A chained comparison such as `-10 < {x} < 10` reads like mathematics.",
-    "long": "`len` of a string counts its characters.",
-    "short": "A word of exactly {k} characters still counts as short here.",
-    "starts": "`startswith` is case-sensitive: an upper-case letter is a different character.",
-    "ends": "`endswith` compares the end of the string, and is case-sensitive.",
-    "contains": "`in` on two strings looks for a substring, here a single letter.",
-    "palindrome": "`{x}[::-1]` is the string reversed; a palindrome equals its reverse.",
-    "capital": "`{x}[:1]` is safe on an empty string, where `{x}[0]` would raise IndexError.",
-    "vowel_start": "`.lower()` first, so that capitalised words count too.",
-    "vowel": "Lower-casing first makes 'A' count as a vowel.",
-    "consonant": "`isalpha` rules out digits, spaces and punctuation before the vowel test.",
-    "digit": "`str.isdigit` is True for the characters '0' to '9'.",
-    "upper": "`isupper` is False for characters that have no case, such as digits.",
-    "letter": "`isalpha` keeps letters and drops spaces, digits and punctuation.",
-    "not_space": "Only the space character is dropped; tabs would stay.",
-    "early": "Strings compare by code point, so `'a' < 'n'` is True.",
-    "square": "Squaring makes every result non-negative.",
-    "double": "Doubling keeps the sign.",
-    "scale": "Multiplying by {k} scales every value the same way.",
-    "shift": "Adding {k} moves every value up by the same amount.",
-    "minus": "Subtracting {k} can make small values negative.",
-    "abs": "`abs` drops the sign and leaves positive values alone.",
-    "negate": "The unary minus flips the sign; `-0` is still 0.",
-    "last_digit": "`abs({x}) % 10` is the last decimal digit, whatever the sign.",
-    "halve": "`//` is floor division: `-3 // 2` is -2, not -1.",
-    "cube": "Cubes keep the sign of the value.",
-    "mod": "`% {k}` always gives a value from 0 to {k} minus one.",
-    "clip": "`min({x}, {k})` caps values at {k} and leaves smaller ones unchanged.",
-    "floor0": "The conditional expression `a if test else b` chooses per value.",
-    "upper_map": "`upper` returns a new string; the original is unchanged.",
-    "title": "`capitalize` also lower-cases the rest of the word.",
-    "reverse": "A slice with step -1 reverses any sequence.",
-    "first": "`{x}[:1]` gives '' for an empty string instead of failing.",
-    "last": "`{x}[-1:]` is the last character, or '' for an empty string.",
-    "length": "`len` turns each word into a number, so what follows works on integers.",
-    "vowels": "The generator inside `sum` counts by adding 1 per vowel.",
-    "prefix": "Slicing past the end is safe: a short word is kept whole.",
-    "suffix": "`+` on strings makes a new, longer string.",
-    "char_upper": "`upper` on a single character gives its capital form.",
-    "swap": "`swapcase` turns capitals into small letters and the other way round.",
-    "code": "`ord` gives a character's Unicode code point; `chr` is its inverse.",
-    "twice": "Multiplying a string by 2 repeats it.",
-    "prime": "Trying divisors up to the square root is enough: a larger divisor would pair with a "
-             "smaller one already tried.",
-    "perfect_square": "`math.isqrt` is an exact integer square root, with no floating-point "
-                      "rounding to worry about.",
-    "power_two": "A power of two has one bit set, and `{x} & ({x} - 1)` clears the lowest set "
-                 "bit, leaving 0 exactly then.",
-    "near": "`abs({x} - {k})` is the distance to {k}, whichever side the value is on.",
-    "exact_len": "`==` on lengths keeps only words of exactly {k} characters.",
-    "double_letter": "`zip({x}, {x}[1:])` pairs each letter with the next one.",
-    "lower_word": "`islower` is False for a string with no letters at all.",
-    "isogram": "A set keeps one copy of each letter, so its size shrinks when a letter repeats.",
-    "symbol": "`isalnum` is True for letters and digits; what is left, minus spaces, is "
-              "punctuation.",
-    "late": "Comparing with 'n' splits the lower-case alphabet into two halves.",
-    "digit_sum": "`str(abs({x}))` lists the digits, and `int` turns each one back into a number.",
-    "sign": "`True` and `False` count as 1 and 0, so subtracting two comparisons gives the sign.",
-    "distance": "`abs` makes the difference non-negative.",
-    "round_down": "`{x} // {k} * {k}` drops the remainder; with floor division negative values go "
-                  "further down.",
-    "label": "An f-string puts the value of the expression in braces into the text.",
-    "padded": "`zfill` pads on the left with zeros, after a minus sign if there is one.",
-    "binary": "`format(value, \"b\")` writes the number in base 2 without the `0b` prefix.",
-    "money": "The format spec `.2f` always shows two digits after the decimal point.",
-    "lower": "`lower` returns a new string; the original is unchanged.",
-    "no_vowels": "`join` glues back together only the characters that pass the test.",
-    "bracketed": "String concatenation with `+` builds a new string each time.",
-    "with_len": "Inside an f-string any expression works, such as a call to `len`.",
-    "middle": "`{x}[1:-1]` drops one character at each end; a word of two letters becomes ''.",
-    "centred": "`center` pads on both sides and leaves a word that is already long enough alone.",
-    "char_lower": "`lower` leaves characters without case, such as digits, unchanged.",
-}
-
-
-# Second wordings of NOTES and HOW_AGG for the operations that appear most often, so that
-# lessons do not repeat one sentence per operation.
-NOTES_ALT = {
-    "even": "An even number leaves remainder 0 when divided by 2, negative or not.",
-    "odd": "Python's remainder is never negative for a positive divisor, so `% 2` is 0 or 1.",
-    "positive": "Zero does not count as positive, which is why the test is `> 0`, not `>= 0`.",
-    "negative": "Only values strictly below zero pass; 0 is not negative.",
-    "above": "A value exactly equal to {k} fails `> {k}`; use `>=` to include it.",
-    "below": "The comparison `< {k}` leaves {k} itself out.",
-    "at_least": "With `>=`, the value {k} itself passes.",
-    "at_most": "The boundary {k} passes `<= {k}`.",
-    "multiple": "`%` gives the remainder, and a remainder of 0 means {k} divides the value.",
-    "long": "The length of a string is the number of characters in it, spaces included.",
-    "short": "`<=` keeps words of exactly {k} characters too.",
-    "starts": "'Apple' does not start with 'a': case matters to `startswith`.",
-    "contains": "For strings, `in` checks for a substring anywhere in the word.",
-    "palindrome": "Comparing a word with its reverse, `{x}[::-1]`, tests for a palindrome.",
-    "vowel": "The test looks the lower-cased character up in the string 'aeiou'.",
-    "square": "The square of a negative number is positive.",
-    "double": "`{x} * 2` and `{x} + {x}` give the same result.",
-    "scale": "Every value is multiplied by the same factor, {k}.",
-    "shift": "`+ {k}` shifts each value up by {k}.",
-    "abs": "`abs(-5)` and `abs(5)` are both 5.",
-    "halve": "Floor division rounds towards minus infinity, not towards zero.",
-    "mod": "The remainder after dividing by {k} lies between 0 and {k} - 1.",
-    "upper_map": "Strings are immutable: `upper` builds a new one.",
-    "title": "`'mcDonald'.capitalize()` is 'Mcdonald': the rest is lower-cased.",
-    "reverse": "`[::-1]` walks the string from the end to the start.",
-    "first": "Slicing with `[:1]` cannot fail, even on an empty string.",
-    "length": "After `len`, the values are numbers, not strings.",
-    "code": "`ord('A')` is 65 and `ord('a')` is 97.",
-    "prime": "1 is not prime, which is why the test starts with `{x} > 1`.",
-    "digit_sum": "The sign is dropped first, since '-' is not a digit.",
-    "label": "The f-string turns the number into text with a prefix.",
-}
-HOW_AGG_ALT = {
-    "sum": "adding starts from 0, so an empty selection sums to 0",
-    "count": "the count starts at 0 and grows by one per value that passes",
-    "max": "with no values there is no maximum, and the function says so with `None`",
-    "min": "`None` stands for 'no smallest value' when nothing is left",
-    "mean": "dividing by the count would fail on an empty selection, so that case returns 0.0",
-    "collect": "values are kept in the order they were seen",
-    "sorted": "the values are collected first and sorted once at the end",
-    "unique": "converting to a set removes duplicates, and sorting makes the order predictable",
-    "first": "the loop stops at the first value that qualifies",
-    "join": "the separator goes between the pieces, so one piece alone comes back unchanged",
-    "tally": "each value becomes a key, and its count goes up by one per occurrence",
-    "any": "the answer is True as soon as a single value qualifies",
-    "longest": "only a strictly longer word takes over, so the earliest of equal lengths wins",
+    "even": ["`{x} % 2 == 0` also works for negative numbers, because Python's `%` takes the sign "
+             "of the divisor.",
+             "An even number leaves remainder 0 when divided by 2, negative or not.",
+             "Zero counts as even: dividing 0 by 2 leaves nothing over.",
+             "`%` gives the remainder of a division, and for a divisor of 2 that remainder is "
+             "always 0 or 1.",
+             "`not {x} % 2` works because a remainder of 0 counts as false and 1 as true.",
+             "`{x} % 2 != 1` asks for the same thing as a remainder of 0, since no other "
+             "remainder is possible."],
+    "odd": ["In Python -3 % 2 is 1, so `{x} % 2 == 1` catches negative odd numbers too (in C it "
+            "would not).",
+            "Python's remainder is never negative for a positive divisor, so `% 2` is 0 or 1.",
+            "Odd numbers are exactly those that leave 1 over when divided by 2, and -7 is one of "
+            "them.",
+            "Zero is not odd: its remainder after division by 2 is 0.",
+            "`{x} % 2 != 0` says 'not even', which for whole numbers is the same as odd.",
+            "`{x} % 2 > 0` relies on the remainder being 0 or 1, never negative."],
+    "positive": ["Zero is neither positive nor negative, so `{x} > 0` leaves it out.",
+                 "Zero does not count as positive, so the comparison is strict and 0 fails it.",
+                 "Every whole number from 1 upwards passes; 0 and the negative values do not.",
+                 "`0 < {x}` puts the constant first and means exactly the same as 'greater than "
+                 "zero'.",
+                 "Only the sign matters here: 1 and 1000000 pass alike."],
+    "negative": ["`{x} < 0` is false for zero itself.",
+                 "Only values strictly below zero pass; 0 is not negative.",
+                 "`0 > {x}` is the same comparison with the constant written first.",
+                 "Values such as -1 and -40 pass, while 0 and everything above it fail.",
+                 "The test looks at the sign only, not at how large the value is."],
+    "nonzero": ["Comparing with `!= 0` keeps every value except zero.",
+                "Negative and positive values both pass; only 0 is dropped.",
+                "`!=` means 'is not equal to', so the test fails for exactly one value.",
+                "Testing the value's truth directly would do the same, because 0 is the only "
+                "integer that counts as false.",
+                "Dropping zeros is a common first step before dividing by the values."],
+    "above": ["`> {k}` is strict: a value equal to {k} does not count.",
+              "A value exactly equal to {k} fails `> {k}`; including it would take "
+              "greater-or-equal instead.",
+              "The comparison is strict, so {k} itself is left out and only larger values pass.",
+              "`{k} < {x}` says the same as '{x} is greater than {k}', with the bound written "
+              "first.",
+              "For whole numbers, being above {k} is the same as being at least {k} + 1."],
+    "below": ["`< {k}` is strict: {k} itself is left out.",
+              "Only values strictly smaller than {k} pass; {k} itself fails.",
+              "`{k} > {x}` is the same comparison with the bound written first.",
+              "For whole numbers, being below {k} is the same as being at most {k} - 1.",
+              "Negative values are all below {k} whenever {k} is zero or more."],
+    "at_least": ["`{x} >= {k}` includes the boundary {k} itself.",
+                 "With `>= {k}`, the value {k} itself passes.",
+                 "The boundary {k} passes, and so does every larger value.",
+                 "`not {x} < {k}` is a roundabout way of saying 'at least {k}'.",
+                 "`{k} <= {x}` puts the bound first; it reads '{k} is at most {x}'.",
+                 "For whole numbers, at least {k} means the same as greater than {k} - 1."],
+    "at_most": ["`<= {k}` keeps {k} itself as well.",
+                "The boundary {k} passes `<= {k}`.",
+                "{k} itself passes, together with every smaller value.",
+                "`not {x} > {k}` means 'not above {k}', which for numbers is the same as at most "
+                "{k}.",
+                "`{k} >= {x}` is the same test with the bound written first.",
+                "Nothing below {k} can fail this test, however small it is."],
+    "multiple": ["A remainder of 0 after dividing by {k} means the value is a multiple of {k}; "
+                 "0 is a multiple of everything.",
+                 "`%` gives the remainder, and a remainder of 0 means {k} divides the value.",
+                 "Negative multiples of {k} pass as well, since their remainder is also 0.",
+                 "`not {x} % {k}` works because a remainder of 0 counts as false.",
+                 "Between 1 and {k}, only {k} itself passes."],
+    "not_multiple": ["Any non-zero remainder means {k} does not divide the value.",
+                     "`% {k}` gives a remainder from 0 to {k} - 1, and only 0 is rejected.",
+                     "Zero never passes, because 0 is a multiple of every number.",
+                     "`{x} % {k} > 0` relies on the remainder never being negative when {k} is "
+                     "positive.",
+                     "This is the opposite of a divisibility test: the multiples of {k} are "
+                     "exactly the values it drops."],
+    "ends_in": ["`abs` first, so that -{k} also ends in the digit {k}.",
+                "`% 10` gives the last decimal digit of a number that is not negative.",
+                "Without `abs`, -13 % 10 would be 7 in Python, not 3.",
+                "Only the last digit is compared: 7, 17 and 1207 all end in the same digit.",
+                "A value passes when its size, divided by 10, leaves {k} over."],
+    "small_abs": ["A chained comparison such as `-10 < {x} < 10` reads like mathematics.",
+                  "The values -9 to 9 pass, zero included; -10 and 10 do not.",
+                  "`abs({x}) < 10` ignores the sign and checks the size alone.",
+                  "A single-digit value stays below 10 in size, whatever its sign.",
+                  "`abs({x}) <= 9` is the same as 'below 10' for whole numbers."],
+    "prime": ["Trying divisors up to the square root is enough: a larger divisor would pair with "
+              "a smaller one already tried.",
+              "1 is not prime, which is why the test starts with `{x} > 1`.",
+              "Negative numbers, 0 and 1 are not prime, and the first condition rules them out "
+              "before any division.",
+              "`all` stops at the first divisor that leaves no remainder, so most non-primes are "
+              "rejected quickly.",
+              "`math.isqrt` gives the integer square root exactly, so no rounding can skip a "
+              "divisor.",
+              "2 is the only even prime; for it the range of divisors is empty, and `all` of "
+              "nothing is True.",
+              "`any` looks for a divisor, and `not` turns finding one into a rejection."],
+    "perfect_square": ["`math.isqrt` is an exact integer square root, with no floating-point "
+                       "rounding to worry about.",
+                       "The `{x} >= 0` check comes first, because `math.isqrt` raises an error "
+                       "for a negative number.",
+                       "0 and 1 are perfect squares too: 0 * 0 is 0 and 1 * 1 is 1.",
+                       "Squaring the integer square root gives the number back only when the "
+                       "number is a perfect square.",
+                       "`and` stops early, so a negative value never reaches the square root."],
+    "power_two": ["A power of two has one bit set, and `{x} & ({x} - 1)` clears the lowest set "
+                  "bit, leaving 0 exactly then.",
+                  "`bin({x})` writes the number in base 2, and a power of two has exactly one 1 "
+                  "in it.",
+                  "1 counts as a power of two, since it is 2 to the power 0.",
+                  "The `{x} > 0` part rules out 0 and the negative numbers first.",
+                  "Powers of two are 1, 2, 4, 8, 16 and so on: each is double the one before.",
+                  "Unlike in C, `&` binds more tightly than `==` in Python, so `{x} & ({x} - 1) "
+                  "== 0` needs no extra brackets."],
+    "near": ["`abs({x} - {k})` is the distance to {k}, whichever side the value is on.",
+             "Both {k} - 5 and {k} + 5 themselves pass: the bound is inclusive.",
+             "`{k} - 5 <= {x} <= {k} + 5` is a chained comparison: both halves must hold.",
+             "The window around {k} holds 11 whole numbers, from five below to five above.",
+             "`-5 <= {x} - {k} <= 5` checks that the difference from {k} is at most 5 either way.",
+             "Values on either side of {k} count alike; only the distance matters."],
+    "long": ["`len` of a string counts its characters.",
+             "The length of a string is the number of characters in it, spaces included.",
+             "The comparison is strict, so a word of exactly {k} characters is not long enough.",
+             "`{k} < len({x})` puts the bound first; it means a length above {k}.",
+             "The empty string has length 0, so it never passes."],
+    "short": ["A word of exactly {k} characters still counts as short here.",
+              "`<= {k}` keeps words of exactly {k} characters too.",
+              "`not len({x}) > {k}` means 'not longer than {k}', another way to write at most {k}.",
+              "The empty string has length 0, so it always counts as short.",
+              "`len` counts every character, so 'a b' has length 3."],
+    "starts": ["`startswith` is case-sensitive: an upper-case letter is a different character.",
+               "'Apple' does not start with 'a': case matters to `startswith`.",
+               "`startswith` also accepts a longer prefix, or a tuple of prefixes to try.",
+               "An empty string starts with no letter, so it never passes.",
+               "Unlike indexing the first character, `startswith` does not fail on an empty "
+               "string."],
+    "ends": ["`endswith` compares the end of the string, and is case-sensitive.",
+             "`endswith` looks only at the last characters, so the same letter earlier in the "
+             "word does not count.",
+             "'Bob' ends with 'b' but does not start with it: case matters.",
+             "`endswith` is safe on an empty string and simply returns False.",
+             "A plural such as 'cats' ends with 's', which makes this test handy for word "
+             "endings."],
+    "contains": ["`{k} in {x}` on two strings looks for a substring, here a single letter.",
+                 "The letter may be anywhere in the word: at the start, in the middle or at the "
+                 "end.",
+                 "`{x}.find({k})` returns -1 when the letter is missing, so `>= 0` means it was "
+                 "found.",
+                 "`{x}.count({k})` says how many times the letter occurs, and any positive number "
+                 "means it is there.",
+                 "Case matters: 'A' and 'a' are different letters here.",
+                 "A word with the letter twice passes just once; the test only asks whether it "
+                 "occurs."],
+    "exact_len": ["`==` on lengths keeps only words of exactly {k} characters.",
+                  "Words one character longer or shorter than {k} both fail.",
+                  "`len` counts every character, spaces and punctuation included.",
+                  "Only the length is compared; which letters the word has does not matter."],
+    "double_letter": ["`zip({x}, {x}[1:])` pairs each letter with the next one.",
+                      "`any` stops at the first pair of equal neighbours.",
+                      "'letter' passes because of 'tt', but 'level' does not: its repeated "
+                      "letters are not side by side.",
+                      "`range(len({x}) - 1)` stops one short of the end, so `{x}[i + 1]` never "
+                      "runs past it.",
+                      "A word of one letter has no neighbouring pair, so it never passes.",
+                      "Case matters: in 'Aardvark' the first two letters differ."],
+    "lower_word": ["`islower` is False for a string with no letters at all.",
+                   "`islower` ignores characters without case, so 'abc1' passes.",
+                   "A single capital anywhere, as in 'iPhone', makes the test fail.",
+                   "'hello' passes and 'Hello' fails."],
+    "isogram": ["A set keeps one copy of each letter, so its size shrinks when a letter repeats.",
+                "'moon' fails, since the set of its letters has only three members.",
+                "`set({x})` keeps one copy of each character, and the two lengths agree only "
+                "when nothing repeats.",
+                "Upper- and lower-case letters are different characters here, so 'Aa' passes.",
+                "The empty string passes: it repeats nothing."],
+    "palindrome": ["`{x}[::-1]` is the string reversed; a palindrome equals its reverse.",
+                   "Comparing a word with its reverse, `{x}[::-1]`, tests for a palindrome.",
+                   "`{x} == \"\".join(reversed({x}))` compares the word with its characters read "
+                   "back to front.",
+                   "Case matters: 'Anna' is not a palindrome here, but 'anna' is.",
+                   "Every one-letter word is a palindrome, and so is the empty string."],
+    "capital": ["`{x}[:1]` is safe on an empty string, where indexing position 0 would raise "
+                "IndexError.",
+                "Only the first character is checked: 'McDonald' and 'Mary' both pass.",
+                "`isupper` is False for a digit, so '3rd' does not count as capitalised.",
+                "An empty string has no first letter: its slice is '' and `isupper` gives False."],
+    "vowel_start": ["`.lower()` first, so that capitalised words count too.",
+                    "An empty string would pass: '' is a substring of every string, including "
+                    "'aeiou'.",
+                    "`in \"aeiou\"` looks the first letter up among the five vowels; 'y' does "
+                    "not count.",
+                    "Only the first letter matters: 'apple' and 'Orange' pass, 'banana' does "
+                    "not."],
+    "vowel": ["`{x}.lower()` first makes 'A' count as a vowel.",
+              "The test looks `{x}.lower()` up in the string 'aeiou'.",
+              "`\"aeiouAEIOU\"` lists both cases, so no lower-casing is needed.",
+              "'y' is not counted as a vowel, and neither are digits or spaces.",
+              "Capital vowels count as well as small ones."],
+    "consonant": ["`isalpha` rules out digits, spaces and punctuation before the vowel test.",
+                  "`not in` is the negated membership test: true when the character is not "
+                  "among the vowels.",
+                  "'y' counts as a consonant here, since only a, e, i, o and u are vowels.",
+                  "Capital consonants such as 'B' count too.",
+                  "A character must pass both halves of the `and`: be a letter, and not a "
+                  "vowel."],
+    "digit": ["`isdigit` is True for the characters '0' to '9'.",
+              "`{x} in \"0123456789\"` looks the character up in a string of all ten digits.",
+              "A minus sign or a decimal point is not a digit.",
+              "The digits are still characters here: '7' is a string, not the number 7."],
+    "upper": ["`isupper` is False for characters that have no case, such as digits.",
+              "'A' passes and 'a' fails; a space or a digit fails too.",
+              "`isupper` looks at case only, so it needs a cased character to return True.",
+              "Only capital letters pass, whatever comes before or after them in the text."],
+    "letter": ["`isalpha` keeps letters and drops spaces, digits and punctuation.",
+               "Letters with accents, such as 'é', count as alphabetic too.",
+               "A space is not a letter, so the gaps between words are dropped.",
+               "`isalpha` on one character answers whether it is a letter of some alphabet."],
+    "not_space": ["Only the space character is dropped; tabs would stay.",
+                  "`!=` compares with a single space, so letters, digits and punctuation all "
+                  "pass.",
+                  "Two spaces in a row are two characters, and both are dropped.",
+                  "A newline is not the space character, so it would pass."],
+    "symbol": ["`isalnum` is True for letters and digits; what is left, minus spaces, is "
+               "punctuation.",
+               "`isspace` is True for spaces, tabs and newlines, and `not` turns that around.",
+               "'!', '?' and '-' pass; 'a', '7' and ' ' do not.",
+               "A character counts as a symbol when it is neither a letter, a digit nor white "
+               "space."],
+    "late": ["Comparing with 'n' splits the lower-case alphabet into two halves.",
+             "`.lower()` comes first, so 'N' and 'n' are treated alike.",
+             "'n' itself belongs to the second half, because the comparison includes it.",
+             "Digits and most punctuation come before 'a' in the code table, so they never pass.",
+             "Strings compare character by character by code point, and 'n' is code point 110."],
+    "early": ["Strings compare by code point, so 'a' < 'n' is True.",
+              "'n' itself fails the strict comparison, so 'm' is the last letter that passes.",
+              "`.lower()` makes 'B' and 'b' land on the same side.",
+              "Digits and spaces have smaller code points than any letter, so they pass too."],
+    "square": ["Squaring makes every result non-negative.",
+               "The square of a negative number is positive.",
+               "`{x} ** 2` uses the power operator; multiplying the value by itself gives the "
+               "same.",
+               "`{x} * {x}` multiplies the value by itself, which is all squaring is.",
+               "Squares grow quickly: 10 becomes 100 and 100 becomes 10000.",
+               "-3 and 3 have the same square, 9, so different values can map to one result."],
+    "double": ["Doubling keeps the sign.",
+               "`{x} * 2` gives the same result as adding the value to itself.",
+               "`{x} + {x}` adds the value to itself, which is the same as multiplying by 2.",
+               "`2 * {x}` puts the factor first; integer multiplication does not care about "
+               "order.",
+               "Doubled values are always even, whatever they were before.",
+               "0 stays 0 when doubled, and every other value moves away from zero."],
+    "scale": ["Multiplying by {k} scales every value the same way.",
+              "Every value is multiplied by the same factor, {k}.",
+              "The order of the factors does not matter: `{k} * {x}` is {x} times {k}.",
+              "Zero stays zero, and negative values stay negative when {k} is positive.",
+              "`*` on integers gives an exact integer, however large."],
+    "shift": ["Adding {k} moves every value up by the same amount.",
+              "`+ {k}` shifts each value up by {k}.",
+              "The differences between the values do not change when all of them are shifted.",
+              "A shift can carry a negative value past zero: -1 plus 5 is 4.",
+              "Addition does not care about order, so `{k} + {x}` is the same as adding {k} to "
+              "the value."],
+    "minus": ["Subtracting {k} can make small values negative.",
+              "`- {k}` lowers every value by the same amount, so their order stays the same.",
+              "The gaps between the values are unchanged by subtracting the same number from "
+              "each.",
+              "Adding {k} back would give the original values again."],
+    "abs": ["`abs({x})` drops the sign and leaves positive values alone.",
+            "-5 and 5 both become 5.",
+            "`{x} if {x} >= 0 else -{x}` keeps values that are not negative and negates the "
+            "others.",
+            "`max({x}, -{x})` picks whichever of the value and its negative is not below zero.",
+            "0 stays 0, and no result is ever negative."],
+    "negate": ["Negating flips the sign, and 0 stays 0.",
+               "Negating twice gives the original value back.",
+               "`-1 * {x}` multiplies by minus one, the same as writing a minus in front.",
+               "`0 - {x}` subtracts the value from zero, which flips its sign.",
+               "After negation the largest value becomes the smallest, so their order is "
+               "reversed."],
+    "last_digit": ["`abs({x}) % 10` is the last decimal digit, whatever the sign.",
+                   "`str({x})[-1]` is the last character of the number written out, and `int` "
+                   "turns it back into a digit.",
+                   "The last digit of -47 is 7; the sign plays no part.",
+                   "Every result is between 0 and 9.",
+                   "Numbers ending in 0, such as 30, give 0."],
+    "halve": ["`//` is floor division: -3 // 2 is -2, not -1.",
+              "Floor division rounds towards minus infinity, not towards zero.",
+              "The result is always an int: `// 2` never produces a float such as 3.5.",
+              "Odd values lose their remainder: 7 halves to 3.",
+              "Two neighbouring values, such as 6 and 7, give the same half."],
+    "cube": ["Cubes keep the sign of the value.",
+             "`{x} ** 3` uses Python's power operator; a caret would mean bitwise exclusive or.",
+             "`pow({x}, 3)` is the function form of the power operator.",
+             "`{x} * {x} * {x}` multiplies the value by itself twice over.",
+             "Cubes grow even faster than squares: 10 cubed is 1000.",
+             "Unlike squaring, cubing keeps different values different."],
+    "mod": ["`% {k}` always gives a value from 0 to {k} minus one.",
+            "The remainder after dividing by {k} lies between 0 and {k} - 1.",
+            "For a negative value the remainder is still not negative in Python: -1 % {k} is "
+            "{k} - 1.",
+            "Values that differ by a multiple of {k} get the same remainder.",
+            "Every multiple of {k} maps to 0."],
+    "clip": ["`min({x}, {k})` caps values at {k} and leaves smaller ones unchanged.",
+             "Taking the smaller of the value and {k} means nothing can end up above {k}.",
+             "Values below {k} pass through unchanged, and {k} itself stays {k}.",
+             "`{x} if {x} < {k} else {k}` spells out the same cap with a conditional expression.",
+             "It may look odd that `min` sets an upper limit, but the smaller of two numbers is "
+             "never above either.",
+             "Every value above {k} turns into the same number, {k}, so the difference between "
+             "them is lost."],
+    "floor0": ["The conditional expression `{x} if {x} > 0 else 0` chooses per value.",
+               "`max` with 0 turns every negative value into 0 and keeps the rest.",
+               "Positive values pass unchanged; zero and negative values all become 0.",
+               "No result is ever negative after this step.",
+               "-7 becomes 0, while 7 stays 7."],
+    "digit_sum": ["`str(abs({x}))` lists the digits, and `int` turns each one back into a number.",
+                  "The sign is dropped first, since '-' is not a digit.",
+                  "The digit sum of 472 is 4 + 7 + 2, which is 13.",
+                  "`map(int, str(abs({x})))` applies `int` to every character of the number "
+                  "written out.",
+                  "`int(c)` converts one character at a time, and `sum` adds the results.",
+                  "A number with d digits has a digit sum of at most 9 times d."],
+    "sign": ["True and False count as 1 and 0, so `({x} > 0) - ({x} < 0)` gives the sign.",
+             "The result is -1, 0 or 1, whatever the size of the value.",
+             "`1 if {x} > 0 else -1 if {x} < 0 else 0` chains two conditional expressions.",
+             "Only zero maps to 0; -250 and -1 both map to -1.",
+             "After this map the size is gone and only the sign is left."],
+    "distance": ["`abs` makes the difference non-negative.",
+                 "The distance is the same whichever of the two numbers is subtracted first.",
+                 "{k} - 3 and {k} + 3 are both 3 away from {k}.",
+                 "Only {k} itself has distance 0."],
+    "round_down": ["`{x} // {k} * {k}` drops the remainder; with floor division negative values "
+                   "go further down.",
+                   "`{x} - {x} % {k}` subtracts the remainder, landing on a multiple of {k}.",
+                   "Values that are already multiples of {k} stay as they are.",
+                   "Rounding down moves towards minus infinity, so a negative value becomes "
+                   "more negative, not closer to zero.",
+                   "Every value between two multiples of {k} lands on the lower one."],
+    "label": ["An f-string such as `f\"#{{{x}}}\"` puts the value in braces into the text.",
+              "The number becomes text with a '#' in front, so 7 turns into '#7'.",
+              "`str({x})` converts the number first, because `+` cannot join a string and an "
+              "int.",
+              "`.format` fills the empty braces in the template with the number.",
+              "After this map the values are strings, so they no longer add or sort like "
+              "numbers.",
+              "Negative numbers keep their sign: -3 becomes '#-3'."],
+    "padded": ["`zfill` pads on the left with zeros, after a minus sign if there is one.",
+               "A number that already has {k} or more characters is left as it is.",
+               "`str` comes first because `zfill` is a string method.",
+               "7 padded to width 3 is '007'."],
+    "binary": ["`format({x}, \"b\")` writes the number in base 2 without the 0b prefix that "
+               "bin adds.",
+               "`f\"{{{x}:b}}\"` uses the format spec b, which asks for base 2.",
+               "5 is written '101' and 8 is '1000'.",
+               "Negative numbers keep a minus sign in front of the binary digits: -5 gives "
+               "'-101'.",
+               "The result is a string of binary digits, not a number."],
+    "money": ["The format spec `.2f` always shows two digits after the decimal point.",
+              "Dividing by 100 turns cents into whole units, so 250 becomes '2.50'.",
+              "The trailing zero is kept: 5 cents is written '0.05' and 10 cents '0.10'.",
+              "`\"%.2f\"` is old-style formatting: the `%` after it fills in the value and is "
+              "not a remainder.",
+              "The result is text, ready to print but no longer a number."],
+    "upper_map": ["`upper` returns a new string; the original is unchanged.",
+                  "Strings are immutable: `upper` builds a new one.",
+                  "Characters without case, such as digits and '-', are left alone.",
+                  "'Straße' becomes 'STRASSE': upper case can even change a word's length.",
+                  "A word that is already in capitals comes back unchanged."],
+    "title": ["`capitalize` also lower-cases the rest of the word.",
+              "'mcDonald' becomes 'Mcdonald': `capitalize` lower-cases everything after the "
+              "first letter.",
+              "A word starting with a digit, such as '3D', gets no capital: it becomes '3d'.",
+              "Only the first character is raised to upper case, so 'new york' becomes "
+              "'New york'."],
+    "reverse": ["A slice with step -1, `[::-1]`, reverses any sequence.",
+                "`[::-1]` walks the string from the end to the start.",
+                "`\"\".join(reversed({x}))` reads the characters back to front and glues them "
+                "into a string again.",
+                "Reversing twice gives the original word back.",
+                "'stressed' reversed is 'desserts'.",
+                "A palindrome such as 'level' comes out unchanged."],
+    "first": ["`{x}[:1]` gives '' for an empty string instead of failing.",
+              "Slicing with `[:1]` cannot fail, even on an empty string.",
+              "The result is a string of at most one character; Python has no separate "
+              "character type.",
+              "Case is kept: 'Paris' gives 'P' and 'paris' gives 'p'."],
+    "last": ["`{x}[-1:]` is the last character, or '' for an empty string.",
+             "Negative positions count from the end, so `[-1:]` starts at the last character.",
+             "'cat' gives 't', and a one-letter word gives itself.",
+             "Indexing with -1 would fail on an empty string; the slice gives '' instead."],
+    "length": ["`len` turns each word into a number, so what follows works on integers.",
+               "After `len`, the values are numbers, not strings.",
+               "Spaces and punctuation inside a string count towards its length.",
+               "The empty string has length 0."],
+    "vowels": ["In `sum(1 for c in {x} if c in \"aeiou\")` every vowel adds 1 to the count.",
+               "Only small vowels are counted: the test is case-sensitive, so 'A' is skipped.",
+               "`sum(c in \"aeiou\" for c in {x})` adds up booleans, and each True counts as 1.",
+               "`len([c for c in {x} if c in \"aeiou\"])` builds the list of vowels and measures "
+               "it.",
+               "'y' is not counted as a vowel.",
+               "A word without vowels, such as 'rhythm', gives 0."],
+    "prefix": ["Slicing past the end is safe: a short word is kept whole.",
+               "`[:{k}]` keeps the first {k} characters, at positions 0 to {k} - 1.",
+               "Cutting to three characters turns 'python' into 'pyt'.",
+               "The slice is a new string; the word itself is unchanged."],
+    "suffix": ["`+` on strings makes a new, longer string.",
+               "{k} is added after the last character of each word.",
+               "Every result is exactly one character longer than the word it came from.",
+               "The order matters: `{x} + {k}` puts the letter at the end, not the start."],
+    "lower": ["`lower` returns a new string; the original is unchanged.",
+              "'Hello World' becomes 'hello world'; digits and spaces do not change.",
+              "Lower-casing makes words that differ only in case equal: 'Apple' and 'apple' "
+              "both become 'apple'.",
+              "A word that is already in lower case comes back unchanged."],
+    "no_vowels": ["`join` glues back together only the characters that pass the test.",
+                  "Capital vowels are removed too.",
+                  "A word made only of vowels, such as 'aie', becomes the empty string.",
+                  "'y' stays, since it is not one of the vowels.",
+                  "`c.lower()` makes 'E' and 'e' count alike."],
+    "bracketed": ["String concatenation with `+`, as in `\"<\" + {x}`, builds a new string each "
+                  "time.",
+                  "Each word gains two characters, one at each end.",
+                  "An empty string becomes '<>'.",
+                  "`f\"<{{{x}}}>\"` puts the word between the brackets inside an f-string.",
+                  "`.format` fills the braces of the template with the word."],
+    "with_len": ["Inside an f-string any expression works, such as `{{len({x})}}`.",
+                 "'fig' becomes 'fig:3'.",
+                 "`str(len({x}))` turns the length into text, since `+` only joins strings.",
+                 "The number after the colon counts every character of the word."],
+    "middle": ["`{x}[1:-1]` drops one character at each end; a word of two letters becomes ''.",
+               "'cat' becomes 'a', and a one-letter word also becomes ''.",
+               "Every result is two characters shorter, or empty for very short words.",
+               "The slice starts at position 1 and stops just before the last character."],
+    "centred": ["`center` pads on both sides and leaves a word that is already long enough alone.",
+                "When the padding is odd, the extra star goes on one side only.",
+                "`\"*\"` is the fill character; without it, `center` would pad with spaces.",
+                "Every result is at least {k} characters long."],
+    "char_lower": ["`lower` leaves characters without case, such as digits, unchanged.",
+                   "'Q' becomes 'q', and 'q' stays as it is.",
+                   "`lower` returns a new one-character string; strings cannot be changed in "
+                   "place.",
+                   "Digits, spaces and punctuation come out unchanged."],
+    "char_upper": ["`upper` on a single character gives its capital form.",
+                   "Capitals, and characters without case, stay as they are.",
+                   "'ß' is the exception: its upper-case form is the two letters 'SS'.",
+                   "'q' becomes 'Q', while '7' and '!' stay the same."],
+    "swap": ["`swapcase` turns capitals into small letters and the other way round.",
+             "'a' becomes 'A' and 'B' becomes 'b'; a digit stays a digit.",
+             "For ordinary letters, swapping twice gives the original character back.",
+             "Characters without case, such as spaces, pass through unchanged."],
+    "code": ["`ord` gives a character's Unicode code point; chr is its inverse.",
+             "`ord` of 'A' is 65, and of 'a' it is 97.",
+             "A space has code 32, and the digits '0' to '9' have codes 48 to 57.",
+             "After this map the values are integers, so they can be added or compared as "
+             "numbers.",
+             "Capital letters have smaller codes than small letters, which is why 'Z' sorts "
+             "before 'a'."],
+    "twice": ["Multiplying a string by 2, as in `{x} * 2`, repeats it.",
+              "Every character becomes a two-character string: 'a' turns into 'aa'.",
+              "`{x} + {x}` concatenates the character with itself.",
+              "`2 * {x}` repeats the string too; the order of the factors does not matter.",
+              "A space doubled is two spaces."],
 }
 
 
@@ -1961,32 +2431,64 @@ PRACTICE = ["Practice", "Your turn", "Exercises", "Try these", "Now write your o
 
 CHECK_NOTES = ["The comparison with {K} turns that number into True or False.",
                "Comparing with {K} makes the answer a boolean.",
-               "The final comparison against {K} yields True or False.",
-               "Instead of the number itself, the function reports how it compares with {K}."]
-TEST_CODE = {t.key: t.code for t in TESTS}
-MAP_CODE = {m.key: m.code for m in MAPS}
+               "The final comparison against {K} gives True or False.",
+               "Instead of the number itself, the function reports how it compares with {K}.",
+               "The number itself is never returned; only the result of comparing it with {K} "
+               "is.",
+               "A comparison is an expression, so it can stand directly after `return`.",
+               "Returning the comparison directly is shorter than an if statement with a True "
+               "branch and a False branch.",
+               "The threshold {K} is written into the code, so another threshold would need "
+               "another function or a parameter.",
+               "A caller that also needs the number itself would rather get the number and compare "
+               "it with {K} on its own side."]
 SOURCE_CODE = {s.key: s.loop[1] for s in SOURCES}
 # What to say about a source written in its other FORM.
 HOW_FORM = {
     "countdown": ["`reversed(range(1, {a} + 1))` gives `{a}`, `{a}` - 1, ..., 1: the same numbers "
                   "as counting up, read from the top.",
-                  "`reversed` walks the range backwards without building a list."],
-    "common": ["`set.intersection` accepts any iterable, so `{b}` need not be turned into a set "
-               "first.", "The method `intersection` keeps the values found in both lists."],
+                  "`reversed` walks the range backwards without building a list.",
+                  "For `{a}` of 0 or less the range is empty, and so is its reverse.",
+                  "The numbers are the same as counting up to `{a}`, taken last first.",
+                  "A range knows its own length, so `reversed` can start from its end at once."],
+    "common": ["The `intersection` method accepts any iterable, so `{b}` need not be turned into "
+               "a set first.", "The method `intersection` keeps the values found in both lists.",
+               "A value repeated in either list is kept only once.",
+               "`sorted` then returns the shared values as a list in increasing order.",
+               "If the lists share no value, the intersection is empty and nothing is left."],
     "only_first": ["`set({a}).difference({b})` keeps the values that `{b}` lacks.",
-                   "The method `difference` is the spelled-out form of `-` on sets."],
+                   "The method `difference` is the spelled-out form of the minus operator on "
+                   "sets.",
+                   "`difference` accepts any iterable, so `{b}` is not converted by hand.",
+                   "Values of `{b}` that `{a}` lacks make no difference to the result.",
+                   "Each value left over appears once, and `sorted` lists them in increasing "
+                   "order."],
     "either": ["`set({a}).union({b})` merges the two lists and drops repeats.",
-               "The method `union` is the spelled-out form of `|` on sets."],
+               "The method `union` is the spelled-out form of the union operator on sets.",
+               "A word found in both lists appears once in the result.",
+               "`sorted` puts the merged words in alphabetical order, capitals first.",
+               "`union` accepts any iterable, so `{b}` need not be a set."],
     "csv": ["`split(',')` cuts the line at every comma, keeping empty fields.",
-            "Unlike `split()`, splitting on a comma keeps spaces and empty fields."],
+            "Unlike splitting on whitespace, splitting on a comma keeps spaces and empty fields.",
+            "A line without commas gives a single field, the whole line.",
+            "An empty line gives one empty field, not an empty list.",
+            "Single or double quotes make no difference to the separator: ',' and \",\" are the "
+            "same string."],
     "keys_of": ["`.keys()` is a view of the dictionary's keys, in insertion order.",
-                "Looping over `{a}.keys()` is the same as looping over `{a}`."],
+                "Looping over `{a}.keys()` is the same as looping over `{a}`.",
+                "Calling `.keys()` is optional here: iterating over the dictionary itself gives "
+                "the same keys.",
+                "The keys of a dictionary are unique, so each {x} appears once.",
+                "The values stored under the keys are never read."],
 }
 
 
 def shows(note, code):
-    """Whether every piece of code a note quotes is in `code`."""
-    return all(f in code for f in re.findall(r"`([^`]+)`", note))
+    """Whether every piece of code a note quotes is in `code`; a piece that starts or ends with
+    a name character must not be part of a longer name there (`sum` is not in `digit_sum`)."""
+    return all(re.search((r"(?<!\w)" if re.match(r"\w", f) else "") + re.escape(f)
+                         + (r"(?!\w)" if re.match(r".*\w$", f) else ""), code)
+               for f in re.findall(r"`([^`]+)`", note))
 
 
 def make_lesson(seed, index, audience):
@@ -2008,29 +2510,37 @@ def make_lesson(seed, index, audience):
         x, k = c.names["x"], c.names["k"]
         src = c.task.source
         own = src.loop[1] == SOURCE_CODE[src.key]
-        how = [r.choice(HOW_SOURCE[src.key] if own else HOW_FORM[src.key])
-               .format(a=c.names["a"], b=c.names.get("b"), x=x)]
+        shown_code = requote(c.body, c.quote)
+
+        def fitting(sentences, **fields):
+            """The wordings that quote only code this body shows, as the lesson prints both."""
+            done = [s_.format(**fields) for s_ in sentences]
+            return [s_ for s_ in done if shows(requote_spans(s_, c.quote), shown_code)]
+
+        said = fitting(HOW_SOURCE[src.key] if own else HOW_FORM[src.key],
+                       a=c.names["a"], b=c.names.get("b"), x=x)
+        how = [r.choice(said)] if said else []
         for op in (c.task.test, c.task.map):
             if op and r.random() < 0.8:
                 key = "upper_map" if op is c.task.map and op.key == "upper" else op.key
                 for part in key.split("+")[::2]:  # a combined test has a note for each half
-                    notes = [n.format(x=x, k=k) for n in (NOTES[part], NOTES_ALT.get(part))
-                             if n]
-                    row = (MAP_CODE if op is c.task.map else TEST_CODE)[part.replace("_map", "")]
-                    if row.format(x=x, k=k) not in c.body:  # another FORM: notes must show it
-                        notes = [n for n in notes if shows(n, c.body)]
-                    if notes:
-                        how.append(r.choice(notes))
+                    said = fitting(NOTES[part], x=x, k=k)
+                    if said:
+                        how.append(r.choice(said))
                 if "+" in key:
                     how.append(f"With `{key.split('+')[1]}`, " + (
                         "both tests must hold." if "+and+" in key else "either test is enough."))
-        how.append(r.choice(["Finally, ", "At the end, ", "Last, ", "To finish, ", "Lastly, ",
-                             "In the last step, ", "As for the answer, ", "At the very end, "])
-                   + r.choice([HOW_AGG[c.task.agg.key],
-                               HOW_AGG_ALT.get(c.task.agg.key, HOW_AGG[c.task.agg.key])]) + ".")
-        if c.task.check:
-            how.append(r.choice(CHECK_NOTES).format(K=c.task.check[1]))
-        how.append(r.choice(HOW_STYLE[c.style]))
+        said = fitting(HOW_AGG[c.task.agg.key])
+        if said:
+            how.append(r.choice(["Finally, ", "At the end, ", "Last, ", "To finish, ", "Lastly, ",
+                                 "In the last step, ", "As for the answer, ", "At the very end, "])
+                       + r.choice(said) + ".")
+        said = fitting(CHECK_NOTES, K=c.task.check[1]) if c.task.check else []
+        if said:
+            how.append(r.choice(said))
+        said = fitting(HOW_STYLE[c.style])
+        if said:
+            how.append(r.choice(said))
         how = [requote_spans(h, c.quote) for h in how]  # the notes quote code as it is written
         which = r.randrange(len(shown))
         traced = trace(r, c, *shown[which], which=which, of=len(shown))
@@ -2038,7 +2548,7 @@ def make_lesson(seed, index, audience):
         lead = r.choice(LEADS).format(s=c.summary, f=c.fname) if not with_doc \
             else r.choice(LEADS_DOC).format(f=c.fname)
         title = r.choice([f"`{c.fname}`", c.fname.replace("_", " ").capitalize()])
-        if r.random() < 0.5:  # calls and output as two blocks
+        if r.random() < 0.35:  # calls and output as two blocks
             run = (r.choice(["Let us try it:", "Running it:", "A few calls:", "Some calls:",
                              "Trying it on a few inputs:", "To check it, we call it a few times:",
                              "Time to run it:", "We can test it like this:", "Calling it:",

@@ -11,8 +11,8 @@ phrasing and values.
 
 What this covers: 96 function families and 7 small-class families over 11 topics (strings,
 lists, dicts and sets, arithmetic and number theory, recursion, sorting and searching, iteration
-patterns, small classes, error handling, parsing, conversions), 20 audiences, written from
-general programming knowledge.
+patterns, small classes, error handling, parsing, conversions), 60 audiences (audiences.py),
+written from general programming knowledge.
 None of it was derived from HumanEval; data_gen.py's decontamination step checks that claim
 on every run. data_gen.py mixes these families with compose.py's composed tasks (the larger
 share); the audiences below serve both. What it does not cover: anything a template cannot
@@ -37,51 +37,12 @@ import string
 import textwrap
 from dataclasses import dataclass, field
 
+import audiences
+
 # ----------------------------------------------------------------------------
 # audiences: who the text is written for, what they care about, and the words their values use
 
-AUDIENCES = [
-    ("complete beginners writing their first programs", "a small shopping list program",
-     "apple banana cherry grape lemon mango melon orange peach pear plum kiwi lime fig date"),
-    ("high-school students", "a class project about animals",
-     "cat dog horse tiger zebra lion otter panda koala eagle shark whale mouse camel llama"),
-    ("biology students", "processing notes from the lab",
-     "gene cell protein enzyme membrane nucleus ribosome virus tissue organ spore algae codon"),
-    ("data analysts moving from spreadsheets to Python", "cleaning a column of city names",
-     "paris london tokyo lima cairo oslo rome delhi berlin madrid quito nairobi seoul dublin"),
-    ("hobby game developers", "an inventory system for a role-playing game",
-     "sword shield potion dragon wizard castle arrow helmet goblin scroll dungeon torch gem"),
-    ("librarians learning to automate their catalogue", "tidying up a book catalogue",
-     "novel atlas poem essay journal index chapter author title shelf archive volume folio"),
-    ("music students", "a practice log for an instrument",
-     "guitar piano violin drum flute cello banjo harp tuba oboe chord scale tempo rhythm"),
-    ("home cooks", "a recipe app",
-     "flour sugar butter salt pepper garlic onion basil rice pasta cream honey yeast ginger"),
-    ("members of an astronomy club", "a catalogue of night-sky observations",
-     "mercury venus earth mars jupiter saturn uranus neptune comet nebula quasar pulsar moon"),
-    ("retired engineers picking up Python", "an inventory of a workshop",
-     "hammer wrench drill saw chisel clamp pliers ruler level sander lathe vise bolt rivet"),
-    ("gardeners", "a planting calendar",
-     "tulip rose daisy lily fern ivy maple oak willow cactus orchid lotus poppy violet sage"),
-    ("sports coaches", "statistics for a youth team",
-     "goal pass tackle sprint relay serve dribble header corner penalty volley match coach"),
-    ("physics undergraduates", "analysing measurements from a lab bench",
-     "mass force energy photon charge field wave spin torque momentum quark lepton boson"),
-    ("travel agents", "a booking tool for group tours",
-     "ticket hotel flight train ferry visa passport luggage beach museum tour cruise hostel"),
-    ("shop owners", "a till and stock tracker for a corner shop",
-     "receipt invoice discount coupon basket till shelf crate bundle refund order parcel"),
-    ("hospital volunteers", "a rota of ward visits",
-     "ward nurse doctor bandage syringe clinic patient rota shift visitor stretcher remedy"),
-    ("children at a coding club", "a game about pets",
-     "puppy kitten bunny hamster parrot goldfish pony turtle ferret gecko duckling lamb"),
-    ("linguistics students", "counting features of a language corpus",
-     "noun verb adjective adverb syllable vowel phoneme morpheme clause idiom accent dialect"),
-    ("farmers", "a harvest log",
-     "wheat barley maize oats tractor plough barn silo cattle sheep orchard meadow hay"),
-    ("weather enthusiasts", "a log of daily weather readings",
-     "rain snow hail fog frost breeze storm cloud drizzle sleet thunder humidity monsoon"),
-]
+AUDIENCES = [(a.who, a.ctx, a.words) for a in audiences.AUDIENCES]  # the table: audiences.py
 
 # ----------------------------------------------------------------------------
 # value generators shared by the families (r is a random.Random, w the audience's words)

@@ -70,7 +70,7 @@ import curriculum
 import phi1
 import sandbox
 
-VERSION = "6"          # bump when the output for a given seed changes
+VERSION = "7"          # bump when the output for a given seed changes
 CHUNK = 500            # records per resumable chunk of generation
 BATCH = 125            # records checked by one sandboxed program
 SIZES = {              # records generated (before checks, dedup and decontamination)
@@ -79,8 +79,8 @@ SIZES = {              # records generated (before checks, dedup and decontamina
 }
 # Where records come from: (generator, share). A record's generator is drawn from (seed, index).
 SOURCES = {
-    "exercises": [("compose", 0.85), ("curriculum", 0.15)],
-    "textbooks": [("compose", 0.85), ("curriculum", 0.15)],
+    "exercises": [("compose", 0.9), ("curriculum", 0.1)],
+    "textbooks": [("compose", 0.9), ("curriculum", 0.1)],
 }
 
 
@@ -312,31 +312,51 @@ def dedup(records, threshold=0.8, report=None):
 # -----------------------------------------------------------------------------
 # behaviour: what a function computes, whatever it is called and however it is written
 
-# Fixed probe inputs per argument type. Probe j gives argument i PROBES[type][(j + 5 * i) % 12].
+# Fixed probe inputs per argument type. Probe j gives argument i PROBES[type][(j + 5 * i) % 24].
 # The integers are either small (2**16 steps of a naive recursion finish well inside
 # PROBE_CALL_S) or large enough that an exponential function is far past it, so no probe sits
 # near the limit, where CPU-time noise could flip its output between runs.
 PROBES = {
-    "int": [0, 1, 2, 3, 7, 10, 12, 16, -4, 13, 386, 1234],
-    "float": [0.0, 1.5, -2.25, 3.0, 10.0, 0.1, -7.5, 2.0, 100.0, 0.5, -0.1, 42.0],
-    "bool": [True, False] * 6,
+    "int": [0, 1, 2, 3, 7, 10, 12, 16, -4, 13, 386, 1234, 4, 5, 6, 8, 9, 11, 14, 15, -1, -7, 99, 500],
+    "float": [0.0, 1.5, -2.25, 3.0, 10.0, 0.1, -7.5, 2.0, 100.0, 0.5, -0.1, 42.0,
+              0.25, 1.0, -1.0, 2.5, 3.75, 5.0, -3.5, 12.5, 0.75, 7.0, 1000.0, -0.5],
+    "bool": [True, False] * 12,
     "str": ["", "a", "hello world", "Level", "abc def ghi", "noon", "x y z", "Python 3", "aab",
-            "banana split", "  two  spaces ", "R2D2 and C3PO"],
+            "banana split", "  two  spaces ", "R2D2 and C3PO", "Hello, World!", "racecar",
+            "12 apples", "Echo of the tree", "MiXeD CaSe", "a-b_c d", "fig,kiwi,Anna,",
+            "eye Eve ewe", "zebra,apple,mango,zebra", "Aa Bb Cc aa", "x", "oboe radio piano"],
     # list probes share values with the probe five places on, so that two-list functions
     # (intersections, differences) see overlaps
     "list[int]": [[], [0], [3, 1, 2], [-4, 5, -6, 7, 12, 9], [2, 2, 3, 3, 3, 7], [10, 20, 3, 5, 1],
                   [1, 3, 5, 7, 9, 11, 2, 10], [-1, -2, 5, 3, 12, 2], [42, 7, 10, 2, 9, -6],
-                  [5, 0, 5, 0, 15, 3, 7], [100, -100, 7, 8, 3, 1, 20], [6, 4, 2, 12, 20, 5, 3]],
+                  [5, 0, 5, 0, 15, 3, 7], [100, -100, 7, 8, 3, 1, 20], [6, 4, 2, 12, 20, 5, 3],
+                  [25, 16, 9, 4, 81], [8], [-3, -8, -15, 0], [64, 32, 24, 18, 36, 30],
+                  [11, 13, 17, 19, 23, 4], [16, 9, 50, 49], [1, 1, 1], [-15, 6, 44, -3, 91],
+                  [30, 18, 7, 121], [13, 4, 200, 9], [49, 1, 2, 50, 8], [91, 6, 77, 14, 1000, 3]],
     "list[str]": [[], ["a"], ["apple", "kiwi", "fig"], ["Noon", "level", "bob", "kiwi"],
                   ["x", "yy", "zzz", "yy"], ["one", "two", "three", "two", "fig"], ["", "b", "a"],
                   ["Hello", "World", "apple"], ["aa", "ab", "ba", "level"], ["cat", "yy"],
-                  ["sun", "moon", "star", "sky", "fig"], ["Z", "y", "X", "two"]],
+                  ["sun", "moon", "star", "sky", "fig"], ["Z", "y", "X", "two"],
+                  ["Echo", "tree", "ox", "mango", "Anna"], ["piano"], ["radar", "Table", "eel"],
+                  ["Banana", "orange", "ice", "oboe", "dust"], ["mango", "oak", "Umbrella", "egg"],
+                  ["tree", "Echo", "wall", "pass", "tool"], ["racecar", "x"], ["Anna", "boss", "kiwi"],
+                  ["bee", "dust", "Ivy", "glass", "sky"], ["oak", "mango", "buzz", "Otto"],
+                  ["moss", "Table", "book", "radar", "a"], ["egg", "queue", "ice", "Echo", "echo"]],
     "list[float]": [[], [1.5], [0.5, 2.5, -1.0], [3.0, 3.0], [10.0, -10.0, 0.25], [2.0, 4.0, 8.0],
-                    [1.1, 2.2, 3.3], [-0.5], [7.0, 0.0], [9.9, 1.1], [100.0, 50.0, 25.0], [0.1, 0.2]],
+                    [1.1, 2.2, 3.3], [-0.5], [7.0, 0.0], [9.9, 1.1], [100.0, 50.0, 25.0], [0.1, 0.2],
+                    [4.0, 0.75, 12.5], [-3.5, -1.25], [6.0], [2.5, 2.5, 2.0, 9.0], [1.0, 7.0, 0.0],
+                    [0.75, 12.5, 5.0], [-1.25, 80.0], [1.5, 6.0, 33.3], [9.0, 2.0], [0.0, 7.0, 1.0, 7.0],
+                    [5.0, 12.5, 64.0], [-2.0, 80.0, 1.5]],
     "dict[str, int]": [{}, {"a": 1}, {"apple": 3, "Kiwi": 0, "fig": -2}, {"x": 10, "Y": 20},
                        {"one": 1, "two": 2, "three": 3}, {"b": -5}, {"k": 7, "m": 7}, {"z": 0},
-                       {"Sun": 4, "moon": 9, "sky": 1}, {"aa": 2, "bb": 4}, {"q": 100}, {"p": -1, "r": 5}],
+                       {"Sun": 4, "moon": 9, "sky": 1}, {"aa": 2, "bb": 4}, {"q": 100}, {"p": -1, "r": 5},
+                       {"Echo": 12, "tree": 45, "ox": -8}, {"level": 16}, {"mango": 25, "Anna": 3, "egg": 9},
+                       {"oboe": 64, "dust": 0, "Ivy": 31}, {"ice": -12, "radar": 7, "Table": 7, "moss": 50},
+                       {"tree": 45, "Echo": 2}, {"kiwi": 11, "x": 11}, {"mango": 30, "sky": -1, "oak": 8},
+                       {"Otto": 99, "ivy": 4, "bee": 4}, {"ice": 1, "radar": 13}, {"a": 36, "tree": 18, "glass": 2},
+                       {"egg": 7, "Echo": 121, "book": 40}],
 }
+assert len({len(v) for v in PROBES.values()}) == 1  # probe j draws from every type's list at j
 PROBE_CALL_S = 0.05    # CPU seconds per probe call; a call over it counts as the output "TimeoutError"
 # Wall-clock backstops for programs that sleep instead of computing (a CPU limit never fires
 # then): 100x the CPU limit for a call, 10x for running a program's top level. Far above what a
@@ -526,8 +546,9 @@ for _src, _funcs in _ITEMS:
             continue
         _fp = None
         if _tags:
-            _outs = [_call(_fn, [_PROBES[t][(j + 5 * i) %% 12] for i, t in enumerate(_tags)])
-                     for j in range(12)]
+            _n = len(_PROBES["int"])
+            _outs = [_call(_fn, [_PROBES[t][(j + 5 * i) %% _n] for i, t in enumerate(_tags)])
+                     for j in range(_n)]
             _fp = hashlib.sha1(json.dumps([_tags, _outs]).encode()).hexdigest()[:16]
         _match = None
         for _tid, _htags, _inputs, _expected in _HE:

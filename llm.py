@@ -258,8 +258,8 @@ def make_spec(kind, seed, index):
     who, ctx, vocab = r.choice(curriculum.AUDIENCES)
     concept, names = r.choice(concept_pool(topic))
     # two words from the audience's vocabulary for the examples: audience x function name alone
-    # give ~7.7k distinct exercise prompts (20 x 384 today), far below the paper's ~880k
-    # exercises; an ordered pair of ~15 words multiplies that by ~200
+    # give ~23k distinct exercise prompts (60 x 384 today), far below the paper's ~880k
+    # exercises; an ordered pair of ~30 words multiplies that by ~870
     words = " and ".join(f"'{w}'" for w in r.sample(vocab.split(), 2))
     spec = {"kind": kind, "seed": seed, "index": index, "topic": topic, "audience": who}
     if kind == "textbooks":

@@ -2,11 +2,12 @@
 inside functions alike, and fail on a circle or on a lower layer reaching up.
 
 The layers, lowest first (README, "Reading the code"):
-  0  sandbox.py, curriculum.py, compose.py, kernels/   need nothing of the project
-  1  phi1.py                                             the tokenizer, the model, training
-  2  data_gen.py, eval_humaneval.py                      data and evaluation, on phi1's tokenizer
-  3  llm.py                                              data written by an LLM server
-  4  quality.py                                          the quality filter for real code
+  0  audiences.py                                        a data table: who the offline data is for
+  1  sandbox.py, curriculum.py, compose.py, kernels/   need nothing of the project but that table
+  2  phi1.py                                             the tokenizer, the model, training
+  3  data_gen.py, eval_humaneval.py                      data and evaluation, on phi1's tokenizer
+  4  llm.py                                              data written by an LLM server
+  5  quality.py                                          the quality filter for real code
 The one upward import allowed: phi1.py's recipe (the --tiny/--small/--phi1 entry) drives data_gen
 and eval_humaneval, in the function `recipe` alone.
 """
@@ -14,8 +15,8 @@ import ast
 import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LAYERS = {"sandbox": 0, "curriculum": 0, "compose": 0, "kernels": 0, "phi1": 1,
-          "data_gen": 2, "eval_humaneval": 2, "llm": 3, "quality": 4}
+LAYERS = {"audiences": 0, "sandbox": 1, "curriculum": 1, "compose": 1, "kernels": 1, "phi1": 2,
+          "data_gen": 3, "eval_humaneval": 3, "llm": 4, "quality": 5}
 ALLOWED_UP = {("phi1", "recipe", "data_gen"), ("phi1", "recipe", "eval_humaneval")}
 
 
