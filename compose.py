@@ -426,7 +426,7 @@ AGGS = [
         ["unique", "distinct"], "an empty list when there are none", ""),
     Agg("n_distinct", "any", "int", ("{acc} = set()", "{acc}.add({v})", "len({acc})"),
         "len({{{g}}})", "len(set({l}))",
-        ["how many different values {np} take", "the number of distinct values among {np}"],
+        ["how many different values there are among {np}", "the number of distinct values among {np}"],
         ["distinct_count", "variety"], "0 when there are none", ""),
     Agg("first", "any", "elem", ("", "return {v}", "None"), "next(({g}), None)",
         "{l}[0] if {l} else None", ["the first of {np}", "the earliest of {np}"],

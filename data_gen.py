@@ -143,11 +143,13 @@ def doc_text(rec):
     raise DataError(f"record {rec.get('id', '?')} has neither `text` nor `prompt` + `solution`")
 
 
-def make_record(kind, seed, index):
-    """Record `index` of `kind` for `seed`, from the generator SOURCES draws for it."""
+def make_record(kind, seed, index, sources=None):
+    """Record `index` of `kind` for `seed`, from the generator `sources` (default SOURCES) draws
+    for it."""
+    sources = sources or SOURCES
     r = random.Random(f"{seed}:{kind}-source:{index}")
-    x, gen = r.random(), SOURCES[kind][-1][0]
-    for name, share in SOURCES[kind]:
+    x, gen = r.random(), sources[kind][-1][0]
+    for name, share in sources[kind]:
         if x < share:
             gen = name
             break
@@ -226,9 +228,10 @@ def exercise_program(ex):
 # -----------------------------------------------------------------------------
 # generation, resumable per chunk
 
-def generate(kind, out, n, seed, report=None, workers=None):
-    """Generate records 0..n-1 of `kind` ("textbooks" | "exercises"), check them in the sandbox,
-    keep those that pass. Chunks land in OUT.parts/ as they finish; a rerun skips finished chunks."""
+def generate(kind, out, n, seed, report=None, workers=None, sources=None):
+    """Generate records 0..n-1 of `kind` ("textbooks" | "exercises") from `sources` (default
+    SOURCES), check them in the sandbox, keep those that pass. Chunks land in OUT.parts/ as they
+    finish; a rerun skips finished chunks (an OUT made with other sources is another run's)."""
     parts = out + ".parts"
     os.makedirs(parts, exist_ok=True)
     n_chunks = (n + CHUNK - 1) // CHUNK
@@ -238,7 +241,7 @@ def generate(kind, out, n, seed, report=None, workers=None):
     for c in tqdm(range(n_chunks), desc=f"{kind} (chunks of {CHUNK})", disable=n_chunks < 2):
         if os.path.exists(paths[c]):
             continue
-        recs = [make_record(kind, seed, i) for i in range(c * CHUNK, min(n, (c + 1) * CHUNK))]
+        recs = [make_record(kind, seed, i, sources) for i in range(c * CHUNK, min(n, (c + 1) * CHUNK))]
         if kind == "textbooks":  # every code block of a lesson, run in order, must print what it shows
             items = [("\n".join(p for p, _ in r["checks"]), "".join(o for _, o in r["checks"])) for r in recs]
         else:
@@ -906,10 +909,13 @@ def pack(records, out_dir, seed, val_frac=0.05, sources=None, ids=None):
 # -----------------------------------------------------------------------------
 # the whole run
 
-def run_pipeline(out_dir, seed, n_textbooks, n_exercises, workers=None):
+def run_pipeline(out_dir, seed, n_textbooks, n_exercises, workers=None, sources=None):
     """Generate, check, dedup, decontaminate, measure and pack. Every stage whose output exists
     is skipped, so calling this again after an interruption finishes the job."""
     config = {"seed": seed, "textbooks": n_textbooks, "exercises": n_exercises, "generator_version": VERSION}
+    if sources:  # not the default mix: the config says which, so no other run resumes into it
+        config["sources"] = {k: [list(g) for g in v] for k, v in sources.items()}
+    sources = sources or SOURCES
     cfg_path = os.path.join(out_dir, "config.json")
     if os.path.exists(cfg_path):
         try:
@@ -927,7 +933,8 @@ def run_pipeline(out_dir, seed, n_textbooks, n_exercises, workers=None):
         raw, dd, cl = (os.path.join(work, f"{kind}.{s}.jsonl") for s in ("raw", "dedup", "clean"))
         beh = os.path.join(work, f"{kind}.behaviours.json")
         if not os.path.exists(raw):
-            generate(kind, raw, n, seed, report=os.path.join(reports, f"{kind}.generate.json"), workers=workers)
+            generate(kind, raw, n, seed, report=os.path.join(reports, f"{kind}.generate.json"),
+                     workers=workers, sources=sources)
         if not os.path.exists(dd):
             write_jsonl(dd, dedup(read_jsonl(raw), report=os.path.join(reports, f"{kind}.dedup.json")))
         if not os.path.exists(cl):
@@ -963,17 +970,19 @@ def run_pipeline(out_dir, seed, n_textbooks, n_exercises, workers=None):
     for kind, sub in (("textbooks", "textbook"), ("exercises", "exercises")):
         meta_path = os.path.join(out_dir, sub, "meta.json")
         if not os.path.exists(meta_path):
-            src = {f"synthetic {kind} ({', '.join(f'{g}.py' for g, _ in SOURCES[kind])})": len(clean[kind])}
+            src = {f"synthetic {kind} ({', '.join(f'{g}.py' for g, _ in sources[kind])})": len(clean[kind])}
             pack(clean[kind], os.path.join(out_dir, sub), seed, sources=src, ids=encoded(kind))
         with open(meta_path) as f:
             metas[sub] = json.load(f)
     return {"out": out_dir, "seed": seed, "stats": table, "meta": metas}
 
 
-def pipeline(out_dir, seed=0, size="tiny", workers=None):
+def pipeline(out_dir, seed=0, size="tiny", workers=None, sources=None):
     """The default data of `phi1.py --tiny` / `--small`: DIR/textbook/ and DIR/exercises/ (train.bin,
     val.bin, meta.json), DIR/exercises.jsonl and DIR/reports/. `size` is a name in SIZES or a dict
-    {"textbooks": n, "exercises": n}. Returns a summary dict."""
+    {"textbooks": n, "exercises": n}; `sources` another mix of generators than SOURCES, e.g.
+    {"textbooks": [("curriculum", 1.0)], "exercises": [("curriculum", 1.0)]} for the template
+    families alone (the generator before composed tasks). Returns a summary dict."""
     if isinstance(size, dict):
         counts = size
     elif size in SIZES:
@@ -982,7 +991,11 @@ def pipeline(out_dir, seed=0, size="tiny", workers=None):
         raise DataError(f"unknown size {size!r}; choose from {', '.join(SIZES)}")
     if workers is not None and workers < 1:
         raise DataError(f"workers must be at least 1, got {workers}")
-    return run_pipeline(out_dir, seed, counts["textbooks"], counts["exercises"], workers)
+    bad = [g for v in (sources or {}).values() for g, _ in v if g not in ("compose", "curriculum")]
+    if bad or sources and set(sources) != set(SOURCES):
+        raise DataError(f"sources: give both {' and '.join(SOURCES)}, each a list of (generator, share) "
+                        f"with generators from compose, curriculum")
+    return run_pipeline(out_dir, seed, counts["textbooks"], counts["exercises"], workers, sources)
 
 # -----------------------------------------------------------------------------
 # command line

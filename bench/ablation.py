@@ -7,14 +7,18 @@
 phi-1 (arXiv 2306.11644, sec. 2 and fig. 2.1) trains the same model on unfiltered code, on
 filtered code and on filtered code plus synthetic textbooks, at the same compute, and finds each
 step better. This script repeats that with the `tiny` model on a 2-core CPU. Four pretraining
-arms, each then finetuned on the same CodeExercises:
+arms (and the old generator's textbooks beside the new), each then finetuned on the same
+CodeExercises:
 
   unfiltered    real Python files on this machine (standard library + installed packages),
                 deduplicated (data_gen.dedup) and decontaminated against HumanEval by 13-gram and
                 AST shape (data_gen.decontam without its behaviour probe; see prepare_data)
   filtered      the same files ranked by quality.py's educational-value classifier (random forest,
                 heuristic labels, no embedding model) and the top KEEP share kept
-  textbooks     the offline synthetic textbooks (data_gen.pipeline)
+  templates     synthetic textbooks from the curriculum's template families alone, the offline
+                generator as it was before tasks were composed (data_gen.pipeline with
+                TEMPLATE_SOURCES): the old data, beside the new
+  textbooks     the offline synthetic textbooks (data_gen.pipeline, its default mix)
   codetextbook  filtered code + synthetic textbooks at the paper's token share (quality.mix)
 
 Equal compute: every arm trains the same model (full 51,200-id vocabulary, no predict_only, so no
@@ -64,6 +68,7 @@ import sandbox  # noqa: E402
 ARMS = {
     "unfiltered": "real code",
     "filtered": "filtered code",
+    "templates": "template-only synthetic textbooks",
     "textbooks": "synthetic textbooks",
     "codetextbook": "filtered code + textbooks",
 }
@@ -98,6 +103,7 @@ SIZES = {
                   model=dict(n_layer=2, n_embd=64, n_inner=256, n_head=1)),
 }
 SEEDS = (0, 1, 2)
+TEMPLATE_SOURCES = {"textbooks": [("curriculum", 1.0)], "exercises": [("curriculum", 1.0)]}
 DATA_KEYS = ("corpus_files", "max_file_kb", "keep", "mix_code_share", "held_out", "synthetic")  # what shapes OUT/data
 DATA_SEED = 0  # the data is the same for every training seed: the seeds vary weights and batch order
 
@@ -153,6 +159,8 @@ def prepare_data(out, size):
     syn = os.path.join(d, "synthetic")
     data_gen.pipeline(syn, seed=DATA_SEED, size=size["synthetic"])
     textbooks = data_gen.read_jsonl(os.path.join(syn, "work", "textbooks.clean.jsonl"))
+    templates = os.path.join(d, "templates")  # the old generator (its exercises go unused)
+    data_gen.pipeline(templates, seed=DATA_SEED, size=size["synthetic"], sources=TEMPLATE_SOURCES)
 
     # ---- finetuning set minus held-out exercises (seeded split; dedup already removed near-duplicates)
     ex_dir, held_path = os.path.join(d, "exercises"), os.path.join(d, "held_out_exercises.jsonl")
@@ -193,6 +201,7 @@ def prepare_data(out, size):
     # ---- pack the four pretraining corpora
     dirs = {arm: os.path.join(d, arm) for arm in ARMS}
     dirs["textbooks"] = os.path.join(syn, "textbook")
+    dirs["templates"] = os.path.join(templates, "textbook")
     for arm, recs in (("unfiltered", code), ("filtered", filtered)):
         if not os.path.exists(os.path.join(dirs[arm], "meta.json")):
             data_gen.pack(recs, dirs[arm], DATA_SEED, sources={ARMS[arm]: len(recs)})

@@ -698,3 +698,21 @@ def test_requote_and_literals_keep_meaning():
         for q in ("'", '"'):
             new = compose.requote(c.body, q)
             assert ast.dump(ast.parse(new)) == ast.dump(ast.parse(c.body))
+
+
+def test_pipeline_with_other_sources(tmp_path):
+    """`sources` picks the generators (the template families alone: the data before composed
+    tasks); the config records them, so a run with the default mix cannot resume into that dir."""
+    only = {"textbooks": [("curriculum", 1.0)], "exercises": [("curriculum", 1.0)]}
+    out = str(tmp_path / "tpl")
+    data_gen.pipeline(out, seed=3, size={"textbooks": 12, "exercises": 30}, sources=only)
+    for kind in ("textbooks", "exercises"):
+        recs = data_gen.read_jsonl(os.path.join(out, "work", f"{kind}.clean.jsonl"))
+        assert recs and not any("ops" in r or "composed" in [r.get("family")] + r.get("families", [])
+                                for r in recs)
+    meta = json.loads(open(os.path.join(out, "textbook", "meta.json")).read())
+    assert list(meta["sources"]) == ["synthetic textbooks (curriculum.py)"]
+    with pytest.raises(data_gen.DataError, match="other settings"):
+        data_gen.pipeline(out, seed=3, size={"textbooks": 12, "exercises": 30})
+    with pytest.raises(data_gen.DataError, match="sources"):
+        data_gen.pipeline(str(tmp_path / "bad"), sources={"textbooks": [("gpt", 1.0)]})
