@@ -747,13 +747,13 @@ def draw_task(r, words):
     elem = src.elem
     tests = [t._replace(code=form(r, t.key, t.code))
              for t in TESTS if t.elem == elem and t.key not in src.skip]
-    test = r.choice(tests) if r.random() < 0.8 else None
-    if test and r.random() < 0.25:  # two tests joined by `and` / `or`
+    test = r.choice(tests) if r.random() < 0.9 else None
+    if test and r.random() < 0.3:  # two tests joined by `and` / `or`
         others = [t for t in tests if t.key != test.key and not (t.param and test.param)]
         if others:
             test = combine(test, r.choice(others), *r.choice(JOINERS))
     mp = None
-    if r.random() < 0.6:
+    if r.random() < 0.65:
         maps = [m for m in MAPS if m.elem == elem and not (test and test.param and m.param)]
         mp = r.choice(maps)
         mp = mp._replace(code=form(r, mp.key, mp.code))
@@ -1190,7 +1190,7 @@ def function_name(r, task, names, who):
         check, K = task.check
         word = r.choice([agg_w] + parts[:1])
         return ident(r.choice(["", "is", "check"]), word, r.choice(check.names).format(K=K))
-    noun = names["a"] if r.random() < 0.3 else ""
+    noun = names["a"] if r.random() < 0.2 else ""
     order = r.random()
     if order < 0.5:
         return ident(agg_w, *parts, noun)
@@ -1366,7 +1366,7 @@ class Composed:
             if self.fname in (self.names["a"], self.names.get("b"), task.kname):
                 self.fname = "get_" + self.fname
         wanted = style or r.choice(STYLES)
-        self.doc_style = doc_style or r.choices(DOC_STYLES, weights=(6, 2, 2, 1))[0]
+        self.doc_style = doc_style or r.choices(DOC_STYLES, weights=(8, 2, 2, 1))[0]
         self.typing = r.choice(["modern", "modern", "typing", "none"])
         self.quote = r.choice(["'", '"'])  # the string quotes its code and calls use
         # read-only arguments may be annotated by what the code needs: Sequence, Mapping

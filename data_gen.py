@@ -70,7 +70,7 @@ import curriculum
 import phi1
 import sandbox
 
-VERSION = "7"          # bump when the output for a given seed changes
+VERSION = "8"          # bump when the output for a given seed changes
 CHUNK = 500            # records per resumable chunk of generation
 BATCH = 125            # records checked by one sandboxed program
 SIZES = {              # records generated (before checks, dedup and decontamination)
@@ -79,7 +79,7 @@ SIZES = {              # records generated (before checks, dedup and decontamina
 }
 # Where records come from: (generator, share). A record's generator is drawn from (seed, index).
 SOURCES = {
-    "exercises": [("compose", 0.9), ("curriculum", 0.1)],
+    "exercises": [("compose", 0.93), ("curriculum", 0.07)],
     "textbooks": [("compose", 0.9), ("curriculum", 0.1)],
 }
 
