@@ -379,10 +379,10 @@ def test_interrupted_runs_resume_to_the_same_bytes(reference_run, tmp_path, monk
     out = tmp_path / "resumed"
     real_make = data_gen.make_record
 
-    def crash_at_70(kind, seed, i):  # a kill in the middle of the exercise chunks
+    def crash_at_70(kind, seed, i, sources=None):  # a kill in the middle of the exercise chunks
         if kind == "exercises" and i == 70:
             raise KeyboardInterrupt
-        return real_make(kind, seed, i)
+        return real_make(kind, seed, i, sources)
     monkeypatch.setattr(data_gen, "make_record", crash_at_70)
     with pytest.raises(KeyboardInterrupt):
         run_small(out)
