@@ -1377,14 +1377,14 @@ class Composed:
         # draw more inputs than needed, run them, and keep those that show different answers
         # first (an exercise whose tests all expect [] would say little); a selective test may
         # need more draws before three different answers turn up
-        inputs = draw_inputs(r, task, words, 12)
-        outputs = run_reference(self.source(with_doc=False), self.fname, inputs)
+        inputs, src = draw_inputs(r, task, words, 12), self.source(with_doc=False)
+        outputs = run_reference(src, self.fname, inputs)
         for _ in range(4):
             if len({repr(o) for o in outputs}) >= 3:
                 break
             more = [a for a in draw_inputs(r, task, words, 12) if a not in inputs]
             inputs += more
-            outputs += run_reference(self.source(with_doc=False), self.fname, more)
+            outputs += run_reference(src, self.fname, more)
         firsts, rest, seen = [], [], set()
         for a, o in zip(inputs, outputs):
             (rest if repr(o) in seen else firsts).append((a, o))

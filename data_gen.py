@@ -78,6 +78,7 @@ SIZES = {              # records generated (before checks, dedup and decontamina
     "small": dict(textbooks=250_000, exercises=450_000),    # ~430M tokens, hours (see README)
 }
 # Where records come from: (generator, share). A record's generator is drawn from (seed, index).
+GENERATORS = ("compose", "curriculum")  # the modules make_record can draw a record from
 SOURCES = {
     "exercises": [("compose", 0.93), ("curriculum", 0.07)],
     "textbooks": [("compose", 0.9), ("curriculum", 0.1)],
@@ -991,10 +992,10 @@ def pipeline(out_dir, seed=0, size="tiny", workers=None, sources=None):
         raise DataError(f"unknown size {size!r}; choose from {', '.join(SIZES)}")
     if workers is not None and workers < 1:
         raise DataError(f"workers must be at least 1, got {workers}")
-    bad = [g for v in (sources or {}).values() for g, _ in v if g not in ("compose", "curriculum")]
+    bad = [g for v in (sources or {}).values() for g, _ in v if g not in GENERATORS]
     if bad or sources and set(sources) != set(SOURCES):
         raise DataError(f"sources: give both {' and '.join(SOURCES)}, each a list of (generator, share) "
-                        f"with generators from compose, curriculum")
+                        f"with generators from {', '.join(GENERATORS)}")
     return run_pipeline(out_dir, seed, counts["textbooks"], counts["exercises"], workers, sources)
 
 # -----------------------------------------------------------------------------

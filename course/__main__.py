@@ -1,7 +1,8 @@
 """python -m course: cut assignments from phi1's own code, prove their tests, and grade them.
 
     python -m course list [--json]                    the assignments (course/manifest.py)
-    python -m course build NAME --out DIR             DIR/student/, DIR/HANDOUT.md, DIR/autograder/
+    python -m course build NAME --out DIR             DIR/student/, DIR/HANDOUT.md (written from
+                                                      course/handouts/NAME.md), DIR/autograder/
                                                       and DIR/autograder.zip (Gradescope's format)
     python -m course grade NAME --submission DIR --out results.json
     python -m course check NAME                       a student's visible tests, on their own tree
